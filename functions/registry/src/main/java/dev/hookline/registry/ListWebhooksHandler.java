@@ -1,0 +1,73 @@
+package dev.hookline.registry;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.config.Services;
+import dev.hookline.errors.ApiException;
+import dev.hookline.json.Json;
+import dev.hookline.model.Webhook;
+import dev.hookline.storage.Page;
+import dev.hookline.webhooks.WebhookJson;
+import dev.hookline.webhooks.WebhookService;
+import dev.hookline.webhooks.WebhookService.ListQuery;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /v1/webhooks?limit=&cursor=&resource=&trigger=&active=}: a page and the cursor of the next one. */
+public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final WebhookService webhooks;
+
+    public ListWebhooksHandler() {
+        this(Services.fromEnvironment().webhooks());
+    }
+
+    ListWebhooksHandler(WebhookService webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpApi.handle(event, context, request -> {
+            ListQuery query = new ListQuery(
+                    request.query("cursor"),
+                    limit(request.query("limit")),
+                    request.query("resource"),
+                    request.query("trigger"),
+                    active(request.query("active")));
+            Page<Webhook> page = webhooks.list(request.principal(), query);
+            ObjectNode body = Json.object();
+            ArrayNode data = body.putArray("data");
+            page.items().forEach(webhook -> data.add(WebhookJson.render(webhook)));
+            body.put("next_cursor", page.nextCursor().orElse(null));
+            return HttpApi.json(200, body, Map.of());
+        });
+    }
+
+    private static int limit(Optional<String> value) {
+        if (value.isEmpty()) {
+            return ListQuery.DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value.get());
+            if (limit >= 1 && limit <= ListQuery.MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.validation("limit", "out_of_range", "limit is an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
+    }
+
+    private static Optional<Boolean> active(Optional<String> value) {
+        return value.map(text -> switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.validation("active", "invalid_type", "active is true or false.");
+        });
+    }
+}

@@ -1,0 +1,251 @@
+package dev.hookline.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.auth.ApiKeyService;
+import dev.hookline.auth.Scope;
+import dev.hookline.json.Json;
+import dev.hookline.rules.EventCatalog;
+import dev.hookline.testing.TestStack;
+import dev.hookline.webhooks.WebhookService;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every registry handler driven by the events/*.json files {@code sam local invoke -e} uses, deserialized as
+ * the Lambda runtime does, against DynamoDB Local and moto's Secrets Manager.
+ */
+class RegistryHandlersIT {
+
+    private static final String COMPANY = "d0a3f370-cd43-11ed-9c9c-bbcffde24a48";
+
+    private static TestStack stack;
+    private static CreateWebhookHandler create;
+    private static ListWebhooksHandler list;
+    private static GetWebhookHandler get;
+    private static UpdateWebhookHandler update;
+    private static DeleteWebhookHandler delete;
+    private static RotateSecretHandler rotate;
+    private static VerifySignatureHandler verify;
+    private static ListEventTypesHandler eventTypes;
+    private static RouteNotFoundHandler notFound;
+
+    @BeforeAll
+    static void wireHandlers() {
+        stack = TestStack.create();
+        WebhookService webhooks = stack.services().webhooks();
+        create = new CreateWebhookHandler(webhooks);
+        list = new ListWebhooksHandler(webhooks);
+        get = new GetWebhookHandler(webhooks);
+        update = new UpdateWebhookHandler(webhooks);
+        delete = new DeleteWebhookHandler(webhooks);
+        rotate = new RotateSecretHandler(webhooks);
+        verify = new VerifySignatureHandler(webhooks);
+        eventTypes = new ListEventTypesHandler(EventCatalog.standard());
+        notFound = new RouteNotFoundHandler();
+    }
+
+    private static APIGatewayV2HTTPEvent event(String file) {
+        return LambdaEvents.load(file, APIGatewayV2HTTPEvent.class);
+    }
+
+    private static APIGatewayV2HTTPEvent forWebhook(String file, String id) {
+        APIGatewayV2HTTPEvent event = event(file);
+        event.setPathParameters(Map.of("id", id));
+        event.setRawPath(event.getRawPath().replace("96007e9b-b570-454c-aa3b-66a33a88280a", id));
+        return event;
+    }
+
+    private static APIGatewayV2HTTPResponse invoke(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+            APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        // Round-trip through the runtime's serializer: what API Gateway would receive.
+        return LambdaEvents.fromJson(LambdaEvents.toJson(response, APIGatewayV2HTTPResponse.class), APIGatewayV2HTTPResponse.class);
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPResponse response) {
+        return Json.parse(response.getBody());
+    }
+
+    private static String createdId() {
+        APIGatewayV2HTTPEvent event = event("create-webhook.json");
+        event.getHeaders().remove("idempotency-key");
+        return body(invoke(create, event)).get("id").asText();
+    }
+
+    private static void assertError(APIGatewayV2HTTPResponse response, int status, String code) {
+        assertEquals(status, response.getStatusCode(), response.getBody());
+        assertEquals(code, body(response).get("error").get("code").asText());
+        assertEquals("application/json", response.getHeaders().get("content-type"));
+        assertFalse(response.getBody().contains("Exception"), "no exception text in responses");
+    }
+
+    @Test
+    void createWebhookEventCreatesAndReplaysByIdempotencyKey() {
+        APIGatewayV2HTTPResponse first = invoke(create, event("create-webhook.json"));
+        assertEquals(201, first.getStatusCode(), first.getBody());
+        JsonNode webhook = body(first);
+        assertEquals("My Example Webhook", webhook.get("name").asText());
+        assertEquals(COMPANY, webhook.get("company_id").asText());
+        assertTrue(webhook.get("secret").asText().startsWith("whsec_"));
+        assertEquals("/v1/webhooks/" + webhook.get("id").asText(), first.getHeaders().get("location"));
+        APIGatewayV2HTTPResponse replay = invoke(create, event("create-webhook.json"));
+        assertEquals(201, replay.getStatusCode());
+        assertEquals(webhook.get("id"), body(replay).get("id"));
+        assertEquals("true", replay.getHeaders().get("idempotent-replayed"));
+    }
+
+    @Test
+    void readEventsAnswerWithTheWebhookAndNeverItsSecret() {
+        String id = createdId();
+        APIGatewayV2HTTPResponse got = invoke(get, forWebhook("get-webhook.json", id));
+        assertEquals(200, got.getStatusCode());
+        assertEquals("\"1\"", got.getHeaders().get("etag"));
+        assertNull(body(got).get("secret"));
+        APIGatewayV2HTTPResponse listed = invoke(list, event("list-webhooks.json"));
+        assertEquals(200, listed.getStatusCode());
+        assertTrue(body(listed).get("data").size() >= 1);
+        assertFalse(listed.getBody().contains("whsec_"));
+    }
+
+    @Test
+    void updateEventHonoursIfMatchAndAnswers412WhenStale() {
+        String id = createdId();
+        APIGatewayV2HTTPResponse updated = invoke(update, forWebhook("update-webhook.json", id));
+        assertEquals(200, updated.getStatusCode(), updated.getBody());
+        assertEquals("Renamed webhook", body(updated).get("name").asText());
+        assertFalse(body(updated).get("active").asBoolean());
+        assertError(invoke(update, forWebhook("update-webhook.json", id)), 412, "precondition_failed");
+    }
+
+    @Test
+    void putIsAcceptedWithThePartialMeaningOfPatch() {
+        String id = createdId();
+        APIGatewayV2HTTPEvent put = forWebhook("update-webhook.json", id);
+        put.getRequestContext().getHttp().setMethod("PUT");
+        put.setRouteKey("PUT /v1/webhooks/{id}");
+        put.getHeaders().remove("if-match");
+        put.setBody("{\"retries\": 5}");
+        JsonNode updated = body(invoke(update, put));
+        assertEquals(5, updated.get("retries").asInt());
+        assertEquals("My Example Webhook", updated.get("name").asText());
+    }
+
+    @Test
+    void deleteEventAnswers204AndTheWebhookDisappearsFromTheApi() {
+        String id = createdId();
+        APIGatewayV2HTTPResponse deleted = invoke(delete, forWebhook("delete-webhook.json", id));
+        assertEquals(204, deleted.getStatusCode());
+        assertError(invoke(get, forWebhook("get-webhook.json", id)), 404, "not_found");
+    }
+
+    @Test
+    void rotateEventReturnsANewSecretOnce() {
+        String id = createdId();
+        APIGatewayV2HTTPResponse rotated = invoke(rotate, forWebhook("rotate-secret.json", id));
+        assertEquals(200, rotated.getStatusCode());
+        assertTrue(body(rotated).get("secret").asText().startsWith("whsec_"));
+        assertEquals(2, body(rotated).get("version").asInt());
+    }
+
+    @Test
+    void verifyEventSaysWhetherTheSignatureHoldsForThisWebhook() {
+        String id = createdId();
+        APIGatewayV2HTTPResponse verified = invoke(verify, forWebhook("verify-signature.json", id));
+        assertEquals(200, verified.getStatusCode(), verified.getBody());
+        // The sample carries the published test vector, signed with another secret and long expired.
+        assertFalse(body(verified).get("valid").asBoolean());
+        assertEquals("timestamp_too_old", body(verified).get("result").asText());
+    }
+
+    @Test
+    void eventTypesEventServesTheCatalogue() {
+        APIGatewayV2HTTPResponse response = invoke(eventTypes, event("list-event-types.json"));
+        assertEquals(200, response.getStatusCode());
+        assertEquals(8, body(response).get("propagation").size());
+    }
+
+    @Test
+    void unknownRoutesAre404AndKnownPathsWithTheWrongMethod405() {
+        APIGatewayV2HTTPResponse wrongMethod = invoke(notFound, event("route-not-found.json"));
+        assertError(wrongMethod, 405, "method_not_allowed");
+        assertEquals("GET, POST", wrongMethod.getHeaders().get("allow"));
+        APIGatewayV2HTTPEvent unknown = event("route-not-found.json");
+        unknown.setRawPath("/v1/nothing-here");
+        assertError(invoke(notFound, unknown), 404, "route_not_found");
+    }
+
+    @Test
+    void clientMistakesGetTheirStatusAndCode() {
+        APIGatewayV2HTTPEvent malformed = event("create-webhook.json");
+        malformed.getHeaders().remove("idempotency-key");
+        malformed.setBody("{\"name\": ");
+        assertError(invoke(create, malformed), 400, "malformed_json");
+
+        APIGatewayV2HTTPEvent invalid = event("create-webhook.json");
+        invalid.getHeaders().remove("idempotency-key");
+        invalid.setBody("{\"name\": \"x\"}");
+        APIGatewayV2HTTPResponse unprocessable = invoke(create, invalid);
+        assertError(unprocessable, 422, "validation_failed");
+        assertEquals("url", body(unprocessable).get("error").get("fields").get(0).get("field").asText());
+
+        APIGatewayV2HTTPEvent tooLarge = event("create-webhook.json");
+        tooLarge.setBody("{\"name\": \"" + "x".repeat(HttpApi.MAX_BODY_BYTES) + "\"}");
+        assertError(invoke(create, tooLarge), 413, "payload_too_large");
+
+        APIGatewayV2HTTPEvent base64 = event("create-webhook.json");
+        base64.setIsBase64Encoded(true);
+        base64.setBody(Base64.getEncoder().encodeToString("not json".getBytes()));
+        assertError(invoke(create, base64), 400, "malformed_json");
+
+        APIGatewayV2HTTPEvent form = event("create-webhook.json");
+        form.getHeaders().put("content-type", "application/x-www-form-urlencoded");
+        assertError(invoke(create, form), 415, "unsupported_media_type");
+
+        APIGatewayV2HTTPEvent reader = event("create-webhook.json");
+        reader.getRequestContext().getAuthorizer().getLambda().put("scopes", "read");
+        assertError(invoke(create, reader), 403, "insufficient_scope");
+
+        APIGatewayV2HTTPEvent anonymous = event("list-webhooks.json");
+        anonymous.getRequestContext().getAuthorizer().setLambda(new HashMap<>());
+        APIGatewayV2HTTPResponse unauthorized = invoke(list, anonymous);
+        assertError(unauthorized, 401, "unauthorized");
+        assertEquals("Bearer", unauthorized.getHeaders().get("www-authenticate"));
+
+        assertError(invoke(get, forWebhook("get-webhook.json", "not-a-uuid")), 404, "not_found");
+        APIGatewayV2HTTPEvent badLimit = event("list-webhooks.json");
+        badLimit.setQueryStringParameters(Map.of("limit", "1000"));
+        assertError(invoke(list, badLimit), 422, "validation_failed");
+        APIGatewayV2HTTPEvent badCursor = event("list-webhooks.json");
+        badCursor.setQueryStringParameters(Map.of("cursor", "!!!"));
+        assertError(invoke(list, badCursor), 422, "validation_failed");
+    }
+
+    @Test
+    void theAuthorizerResolvesMintedKeysAndPassesUnknownOnesWithoutATenant() {
+        ApiKeyService.MintedKey key = stack.mintKey("company-auth", Scope.ADMIN);
+        ApiKeyAuthorizer authorizer = new ApiKeyAuthorizer(stack.services().apiKeys());
+        APIGatewayV2CustomAuthorizerEvent request = LambdaEvents.load("authorize-request.json", APIGatewayV2CustomAuthorizerEvent.class);
+        assertEquals(Map.of(), authorizer.handleRequest(request, null).getContext());
+        request.getHeaders().put("authorization", "Bearer " + key.plaintext());
+        SimpleIAMPolicyResponse allowed = authorizer.handleRequest(request, null);
+        assertTrue(allowed.getIsAuthorized());
+        assertEquals("company-auth", allowed.getContext().get("company_id"));
+        assertEquals("admin", allowed.getContext().get("scopes"));
+        assertNotNull(allowed.getContext().get("key_id"));
+        assertFalse(allowed.getContext().toString().contains(key.plaintext()));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.hookline.config;
+
+import dev.hookline.auth.ApiKeyService;
+import dev.hookline.auth.ApiKeyStore;
+import dev.hookline.rules.EventCatalog;
+import dev.hookline.secrets.KeyEncryptionKeySource;
+import dev.hookline.secrets.LocalKeyFile;
+import dev.hookline.secrets.SecretCipher;
+import dev.hookline.secrets.SecretsManagerKeySource;
+import dev.hookline.security.UrlGuard;
+import dev.hookline.storage.WebhookStore;
+import dev.hookline.webhooks.WebhookRequests;
+import dev.hookline.webhooks.WebhookService;
+import java.time.Clock;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Wires the domain from configuration. Each piece is built on first use and then kept for the container's
+ * life, so a function pays only for the clients it needs (the authorizer never builds a Secrets Manager client).
+ */
+public final class Services {
+
+    private static final Supplier<Services> FROM_ENVIRONMENT =
+            memoize(() -> new Services(HooklineConfig.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(),
+                    UrlGuard.Resolver.system()));
+
+    private final HooklineConfig config;
+    private final Clock clock;
+    private final UrlGuard urlGuard;
+    private final Supplier<DynamoDbClient> dynamoDb;
+    private final Supplier<SecretCipher> cipher;
+    private final Supplier<WebhookStore> webhookStore;
+    private final Supplier<WebhookService> webhookService;
+    private final Supplier<ApiKeyService> apiKeyService;
+
+    /** @param resolver DNS for the webhook URL check; tests pass a fixed one */
+    public Services(HooklineConfig config, AwsClients clients, Clock clock, UrlGuard.Resolver resolver) {
+        this.config = config;
+        this.clock = clock;
+        this.urlGuard = new UrlGuard(config.urlPolicy(), resolver);
+        this.dynamoDb = memoize(clients::dynamoDb);
+        this.cipher = memoize(() -> new SecretCipher(keySource(config, clients, clock)));
+        this.webhookStore = memoize(() -> new WebhookStore(dynamoDb.get(), config.requireWebhooksTable()));
+        this.webhookService = memoize(() -> new WebhookService(webhookStore.get(),
+                new WebhookRequests(EventCatalog.standard(), urlGuard), cipher.get(), clock));
+        this.apiKeyService = memoize(() -> new ApiKeyService(new ApiKeyStore(dynamoDb.get(), config.requireApiKeysTable()), clock));
+    }
+
+    /** The container-wide instance, configured from the function's environment. */
+    public static Services fromEnvironment() {
+        return FROM_ENVIRONMENT.get();
+    }
+
+    public HooklineConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public UrlGuard urlGuard() {
+        return urlGuard;
+    }
+
+    public WebhookStore webhookStore() {
+        return webhookStore.get();
+    }
+
+    public WebhookService webhooks() {
+        return webhookService.get();
+    }
+
+    public ApiKeyService apiKeys() {
+        return apiKeyService.get();
+    }
+
+    public SecretCipher cipher() {
+        return cipher.get();
+    }
+
+    private static KeyEncryptionKeySource keySource(HooklineConfig config, AwsClients clients, Clock clock) {
+        if (config.kekSecretId().isPresent()) {
+            return new SecretsManagerKeySource(clients.secretsManager(), config.kekSecretId().get(),
+                    SecretsManagerKeySource.DEFAULT_TTL, clock);
+        }
+        return LocalKeyFile.openOrCreate(config.kekFile().orElseThrow());
+    }
+
+    static <T> Supplier<T> memoize(Supplier<T> factory) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T result = value;
+                if (result == null) {
+                    synchronized (this) {
+                        result = value;
+                        if (result == null) {
+                            value = result = factory.get();
+                        }
+                    }
+                }
+                return result;
+            }
+        };
+    }
+}

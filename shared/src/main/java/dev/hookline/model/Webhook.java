@@ -1,0 +1,119 @@
+package dev.hookline.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A tenant's subscription: where to POST, which resource triggers it listens to, and how. Signing secrets
+ * are only ever held sealed here; {@code version} drives optimistic concurrency (the ETag).
+ */
+public record Webhook(
+        String id,
+        String companyId,
+        String name,
+        String description,
+        String url,
+        List<EventType> events,
+        String identifier,
+        boolean triggeredByChildResources,
+        int retries,
+        boolean active,
+        Map<String, String> metadata,
+        SecretRing secrets,
+        long version,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant deletedAt) {
+
+    public Webhook {
+        events = List.copyOf(events);
+        metadata = Map.copyOf(metadata);
+    }
+
+    public boolean deleted() {
+        return deletedAt != null;
+    }
+
+    /** Only active, not deleted webhooks are in the subscription index fan-out reads. */
+    public boolean matchable() {
+        return active && !deleted();
+    }
+
+    public Optional<String> identifierFilter() {
+        return identifier == null || identifier.isEmpty() ? Optional.empty() : Optional.of(identifier);
+    }
+
+    public String etag() {
+        return "\"" + version + "\"";
+    }
+
+    /** Context bound into each sealed secret so it only opens for this webhook of this tenant. */
+    public String secretContext() {
+        return secretContext(companyId, id);
+    }
+
+    public static String secretContext(String companyId, String webhookId) {
+        return "hookline/webhook-signing-secret/" + companyId + "/" + webhookId;
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Copy-with-changes for updates; keeps the canonical constructor the single place invariants live. */
+    public static final class Builder {
+        private String name;
+        private String description;
+        private String url;
+        private List<EventType> events;
+        private String identifier;
+        private boolean triggeredByChildResources;
+        private int retries;
+        private boolean active;
+        private Map<String, String> metadata;
+        private SecretRing secrets;
+        private long version;
+        private Instant updatedAt;
+        private Instant deletedAt;
+        private final Webhook from;
+
+        private Builder(Webhook from) {
+            this.from = from;
+            this.name = from.name;
+            this.description = from.description;
+            this.url = from.url;
+            this.events = from.events;
+            this.identifier = from.identifier;
+            this.triggeredByChildResources = from.triggeredByChildResources;
+            this.retries = from.retries;
+            this.active = from.active;
+            this.metadata = from.metadata;
+            this.secrets = from.secrets;
+            this.version = from.version;
+            this.updatedAt = from.updatedAt;
+            this.deletedAt = from.deletedAt;
+        }
+
+        public Builder name(String value) { this.name = value; return this; }
+        public Builder description(String value) { this.description = value; return this; }
+        public Builder url(String value) { this.url = value; return this; }
+        public Builder events(List<EventType> value) { this.events = value; return this; }
+        public Builder identifier(String value) { this.identifier = value; return this; }
+        public Builder triggeredByChildResources(boolean value) { this.triggeredByChildResources = value; return this; }
+        public Builder retries(int value) { this.retries = value; return this; }
+        public Builder active(boolean value) { this.active = value; return this; }
+        public Builder metadata(Map<String, String> value) { this.metadata = value; return this; }
+        public Builder secrets(SecretRing value) { this.secrets = value; return this; }
+        public Builder deletedAt(Instant value) { this.deletedAt = value; return this; }
+
+        /** A new revision: version + 1 and a fresh updated_at. */
+        public Webhook revise(Instant now) {
+            this.version = from.version + 1;
+            this.updatedAt = now;
+            return new Webhook(from.id, from.companyId, name, description, url, events, identifier,
+                    triggeredByChildResources, retries, active, metadata, secrets, version, from.createdAt, updatedAt, deletedAt);
+        }
+    }
+}

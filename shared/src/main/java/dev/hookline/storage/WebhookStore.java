@@ -1,0 +1,326 @@
+package dev.hookline.storage;
+
+import static dev.hookline.storage.Attributes.bool;
+import static dev.hookline.storage.Attributes.instant;
+import static dev.hookline.storage.Attributes.n;
+import static dev.hookline.storage.Attributes.number;
+import static dev.hookline.storage.Attributes.s;
+import static dev.hookline.storage.Attributes.string;
+
+import dev.hookline.model.EventType;
+import dev.hookline.model.SecretRing;
+import dev.hookline.model.Webhook;
+import dev.hookline.secrets.EncryptedSecret;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Webhooks and their subscription index in one single-table design. Every write puts the webhook and its
+ * index entries in one transaction, so fan-out's index never disagrees with the registry.
+ *
+ * <pre>
+ * pk                                   sk                          item
+ * T#{company}                          W#{webhook id}              the webhook
+ * T#{company}                          IDEM#{idempotency key}      a create's idempotency record (TTL)
+ * SUB#{company}#{resource}.{trigger}   {identifier|*}#{webhook id} direct subscription
+ * PROP#{company}#{resource}.{trigger}  {identifier|*}#{webhook id} subscription through related resources
+ * </pre>
+ *
+ * Only matchable (active, not deleted) webhooks have index entries, so fan-out needs no filter and no Scan.
+ */
+public final class WebhookStore {
+
+    /** DynamoDB's limit on items in one transaction. */
+    private static final int MAX_TRANSACTION_ITEMS = 100;
+    private static final String WEBHOOK_PREFIX = "W#";
+    private static final String IDEMPOTENCY_PREFIX = "IDEM#";
+    private static final String ANY_IDENTIFIER = "*";
+
+    /** A webhook found through the index for an event of a given type. */
+    public record Subscription(String webhookId, EventType registeredOn, boolean viaPropagation) {
+    }
+
+    public record IdempotencyRecord(String key, String fingerprint, String webhookId, Instant expiresAt) {
+    }
+
+    /** The idempotency key was taken by a concurrent create: the caller re-reads and replays it. */
+    public static final class IdempotencyKeyTakenException extends RuntimeException {
+        public IdempotencyKeyTakenException() {
+            super("Idempotency key already used", null, false, false);
+        }
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public WebhookStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    /** Upper bound of subscribed event types, so an update (old index out, new index in) fits one transaction. */
+    public static int maxEventsPerWebhook() {
+        return (MAX_TRANSACTION_ITEMS - 2) / 4;
+    }
+
+    public void create(Webhook webhook, Optional<IdempotencyRecord> idempotency) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName)
+                .item(toItem(webhook))
+                .conditionExpression("attribute_not_exists(pk)")).build());
+        idempotency.ifPresent(record -> writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName)
+                .item(toItem(webhook.companyId(), record))
+                .conditionExpression("attribute_not_exists(pk) OR expires_at < :now")
+                .expressionAttributeValues(Map.of(":now", n(Instant.now().getEpochSecond())))).build()));
+        indexKeys(webhook).forEach((key, item) -> writes.add(TransactWriteItem.builder()
+                .put(put -> put.tableName(tableName).item(item)).build()));
+        try {
+            dynamoDb.transactWriteItems(request -> request.transactItems(writes));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (idempotency.isPresent() && reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                throw new IdempotencyKeyTakenException();
+            }
+            throw new ConcurrentModificationException("Webhook id collision or concurrent create");
+        }
+    }
+
+    /**
+     * Replaces {@code current} with {@code next} if nobody changed it since it was read, and moves its index
+     * entries in the same transaction.
+     */
+    public void update(Webhook current, Webhook next) {
+        Map<String, Map<String, AttributeValue>> before = indexKeys(current);
+        Map<String, Map<String, AttributeValue>> after = indexKeys(next);
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName)
+                .item(toItem(next))
+                .conditionExpression("version = :expected")
+                .expressionAttributeValues(Map.of(":expected", n(current.version())))).build());
+        before.forEach((id, item) -> {
+            if (!after.containsKey(id)) {
+                writes.add(TransactWriteItem.builder().delete(delete -> delete.tableName(tableName)
+                        .key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))).build());
+            }
+        });
+        after.forEach((id, item) -> {
+            if (!before.containsKey(id)) {
+                writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName).item(item)).build());
+            }
+        });
+        try {
+            dynamoDb.transactWriteItems(request -> request.transactItems(writes));
+        } catch (TransactionCanceledException e) {
+            throw new ConcurrentModificationException("Webhook changed since it was read");
+        }
+    }
+
+    /** Includes soft-deleted webhooks: the system keeps them for their delivery history. */
+    public Optional<Webhook> find(String companyId, String webhookId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request.tableName(tableName)
+                .key(Map.of("pk", s(tenantKey(companyId)), "sk", s(WEBHOOK_PREFIX + webhookId)))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /**
+     * A page of a tenant's webhooks, in id order, keeping those {@code filter} accepts. Reads on until the page
+     * is full or the partition ends, so filters never produce short pages in the middle of a listing.
+     */
+    public Page<Webhook> list(String companyId, Optional<String> cursor, int limit, Predicate<Webhook> filter) {
+        List<Webhook> page = new ArrayList<>();
+        Map<String, AttributeValue> startKey = cursor
+                .map(c -> Map.of("pk", s(tenantKey(companyId)), "sk", s(Cursors.decode(c, WEBHOOK_PREFIX))))
+                .orElse(null);
+        while (true) {
+            Map<String, AttributeValue> exclusiveStart = startKey;
+            QueryResponse response = dynamoDb.query(request -> request.tableName(tableName)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", s(tenantKey(companyId)), ":prefix", s(WEBHOOK_PREFIX)))
+                    .exclusiveStartKey(exclusiveStart)
+                    .limit(Math.max(limit * 2, 25)));
+            List<Map<String, AttributeValue>> items = response.items();
+            for (int i = 0; i < items.size(); i++) {
+                Webhook webhook = fromItem(items.get(i));
+                if (filter.test(webhook)) {
+                    page.add(webhook);
+                }
+                boolean lastOfPartition = i == items.size() - 1 && !response.hasLastEvaluatedKey();
+                if (page.size() == limit) {
+                    return new Page<>(page, lastOfPartition ? Optional.empty()
+                            : Optional.of(Cursors.encode(string(items.get(i), "sk"))));
+                }
+            }
+            if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+                return new Page<>(page, Optional.empty());
+            }
+            startKey = response.lastEvaluatedKey();
+        }
+    }
+
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String companyId, String key, Instant now) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request.tableName(tableName)
+                .key(Map.of("pk", s(tenantKey(companyId)), "sk", s(IDEMPOTENCY_PREFIX + key)))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant expiresAt = Instant.ofEpochSecond(number(item, "expires_at", 0));
+        // TTL deletion lags by up to days; an expired record must not replay.
+        if (!expiresAt.isAfter(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(new IdempotencyRecord(key, string(item, "fingerprint"), string(item, "webhook_id"), expiresAt));
+    }
+
+    /**
+     * Streams the webhooks subscribed to {@code type} for a resource with id {@code resourceId} (null when the
+     * event carries none): those without an identifier and those whose identifier equals it. Pages through
+     * the index, so memory stays bounded however many webhooks match.
+     */
+    public void forEachSubscription(String companyId, EventType type, String resourceId, boolean viaPropagation,
+            Consumer<Subscription> consumer) {
+        String partition = (viaPropagation ? "PROP#" : "SUB#") + companyId + "#" + type;
+        List<String> prefixes = new ArrayList<>();
+        prefixes.add(ANY_IDENTIFIER + "#");
+        if (resourceId != null && !resourceId.isEmpty()) {
+            prefixes.add(resourceId + "#");
+        }
+        for (String prefix : prefixes) {
+            QueryRequest request = QueryRequest.builder().tableName(tableName)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(prefix)))
+                    .projectionExpression("webhook_id")
+                    .build();
+            dynamoDb.queryPaginator(request).items().forEach(item ->
+                    consumer.accept(new Subscription(string(item, "webhook_id"), type, viaPropagation)));
+        }
+    }
+
+    private Map<String, Map<String, AttributeValue>> indexKeys(Webhook webhook) {
+        Map<String, Map<String, AttributeValue>> keys = new LinkedHashMap<>();
+        if (!webhook.matchable()) {
+            return keys;
+        }
+        String sortKey = webhook.identifierFilter().orElse(ANY_IDENTIFIER) + "#" + webhook.id();
+        Set<String> partitions = new LinkedHashSet<>();
+        for (EventType type : webhook.events()) {
+            partitions.add("SUB#" + webhook.companyId() + "#" + type);
+            if (webhook.triggeredByChildResources()) {
+                partitions.add("PROP#" + webhook.companyId() + "#" + type);
+            }
+        }
+        for (String partition : partitions) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", s(partition));
+            item.put("sk", s(sortKey));
+            item.put("webhook_id", s(webhook.id()));
+            keys.put(partition + "|" + sortKey, item);
+        }
+        return keys;
+    }
+
+    private static String tenantKey(String companyId) {
+        return "T#" + companyId;
+    }
+
+    private static Map<String, AttributeValue> toItem(String companyId, IdempotencyRecord record) {
+        return Map.of(
+                "pk", s(tenantKey(companyId)),
+                "sk", s(IDEMPOTENCY_PREFIX + record.key()),
+                "fingerprint", s(record.fingerprint()),
+                "webhook_id", s(record.webhookId()),
+                "expires_at", n(record.expiresAt().getEpochSecond()));
+    }
+
+    static Map<String, AttributeValue> toItem(Webhook webhook) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(tenantKey(webhook.companyId())));
+        item.put("sk", s(WEBHOOK_PREFIX + webhook.id()));
+        item.put("id", s(webhook.id()));
+        item.put("company_id", s(webhook.companyId()));
+        item.put("name", s(webhook.name()));
+        if (webhook.description() != null) {
+            item.put("description", s(webhook.description()));
+        }
+        item.put("url", s(webhook.url()));
+        item.put("events", AttributeValue.fromL(webhook.events().stream().map(e -> s(e.toString())).toList()));
+        if (webhook.identifier() != null) {
+            item.put("identifier", s(webhook.identifier()));
+        }
+        item.put("triggered_by_child_resources", bool(webhook.triggeredByChildResources()));
+        item.put("retries", n(webhook.retries()));
+        item.put("active", bool(webhook.active()));
+        Map<String, AttributeValue> metadata = new HashMap<>();
+        webhook.metadata().forEach((k, v) -> metadata.put(k, s(v)));
+        item.put("metadata", AttributeValue.fromM(metadata));
+        item.put("secret_key_version", s(webhook.secrets().current().keyVersion()));
+        item.put("secret_sealed", s(webhook.secrets().current().sealed()));
+        item.put("retired_secrets", AttributeValue.fromL(webhook.secrets().retired().stream()
+                .map(r -> AttributeValue.fromM(Map.of(
+                        "key_version", s(r.secret().keyVersion()),
+                        "sealed", s(r.secret().sealed()),
+                        "valid_until", instant(r.validUntil()))))
+                .toList()));
+        item.put("version", n(webhook.version()));
+        item.put("created_at", instant(webhook.createdAt()));
+        item.put("updated_at", instant(webhook.updatedAt()));
+        if (webhook.deletedAt() != null) {
+            item.put("deleted_at", instant(webhook.deletedAt()));
+        }
+        return item;
+    }
+
+    static Webhook fromItem(Map<String, AttributeValue> item) {
+        List<EventType> events = item.get("events").l().stream().map(v -> EventType.parse(v.s())).toList();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        AttributeValue metadataValue = item.get("metadata");
+        if (metadataValue != null && metadataValue.hasM()) {
+            metadataValue.m().forEach((k, v) -> metadata.put(k, v.s()));
+        }
+        List<SecretRing.Retired> retired = new ArrayList<>();
+        AttributeValue retiredValue = item.get("retired_secrets");
+        if (retiredValue != null && retiredValue.hasL()) {
+            for (AttributeValue value : retiredValue.l()) {
+                Map<String, AttributeValue> m = value.m();
+                retired.add(new SecretRing.Retired(
+                        new EncryptedSecret(string(m, "key_version"), string(m, "sealed")), instant(m, "valid_until")));
+            }
+        }
+        SecretRing secrets = new SecretRing(
+                new EncryptedSecret(string(item, "secret_key_version"), string(item, "secret_sealed")), retired);
+        return new Webhook(
+                string(item, "id"),
+                string(item, "company_id"),
+                string(item, "name"),
+                string(item, "description"),
+                string(item, "url"),
+                events,
+                string(item, "identifier"),
+                bool(item, "triggered_by_child_resources"),
+                (int) number(item, "retries", 0),
+                bool(item, "active"),
+                metadata,
+                secrets,
+                number(item, "version", 0),
+                instant(item, "created_at"),
+                instant(item, "updated_at"),
+                instant(item, "deleted_at"));
+    }
+}

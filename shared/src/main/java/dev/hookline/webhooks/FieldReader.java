@@ -1,0 +1,118 @@
+package dev.hookline.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.errors.ApiException;
+import dev.hookline.errors.FieldError;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads fields of a JSON request body, collecting every problem instead of stopping at the first, so a
+ * 422 lists all offending fields at once.
+ */
+final class FieldReader {
+
+    private final JsonNode body;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    FieldReader(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("invalid_body", "The request body must be a JSON object.");
+        }
+        this.body = body;
+    }
+
+    boolean has(String field) {
+        return body.has(field);
+    }
+
+    boolean isNull(String field) {
+        return body.has(field) && body.get(field).isNull();
+    }
+
+    JsonNode node(String field) {
+        return body.get(field);
+    }
+
+    void rejectUnknown(Set<String> known, Set<String> readOnly) {
+        Iterator<String> names = body.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (readOnly.contains(name)) {
+                error(name, "read_only", "This field cannot be set here.");
+            } else if (!known.contains(name)) {
+                error(name, "unknown_field", "Unknown field.");
+            }
+        }
+    }
+
+    /** @return the trimmed string, or null when absent or invalid (the error is recorded) */
+    String string(String field, boolean required, int maxLength) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                error(field, "required", "This field is required.");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            error(field, "invalid_type", "Expected a string.");
+            return null;
+        }
+        String text = value.asText().strip();
+        if (required && text.isEmpty()) {
+            error(field, "required", "This field must not be empty.");
+            return null;
+        }
+        if (text.length() > maxLength) {
+            error(field, "too_long", "At most " + maxLength + " characters.");
+            return null;
+        }
+        return text;
+    }
+
+    Boolean bool(String field) {
+        JsonNode value = body.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            error(field, "invalid_type", "Expected true or false.");
+            return null;
+        }
+        return value.asBoolean();
+    }
+
+    Integer integer(String field, int min, int max) {
+        JsonNode value = body.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            error(field, "invalid_type", "Expected an integer.");
+            return null;
+        }
+        int number = value.asInt();
+        if (number < min || number > max) {
+            error(field, "out_of_range", "Must be between " + min + " and " + max + ".");
+            return null;
+        }
+        return number;
+    }
+
+    void error(String field, String code, String message) {
+        errors.add(new FieldError(field, code, message));
+    }
+
+    boolean hasErrors() {
+        return !errors.isEmpty();
+    }
+
+    void throwIfInvalid() {
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+    }
+}

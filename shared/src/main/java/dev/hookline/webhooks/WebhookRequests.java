@@ -1,0 +1,273 @@
+package dev.hookline.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.model.EventType;
+import dev.hookline.model.Webhook;
+import dev.hookline.rules.EventCatalog;
+import dev.hookline.security.UnsafeUrlException;
+import dev.hookline.security.UrlGuard;
+import dev.hookline.signing.SigningSecrets;
+import dev.hookline.storage.WebhookStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns create and update bodies into webhook fields, enforcing the API's rules. Field names follow the
+ * OpenTicket webhook API; {@code events}, {@code active}, {@code secret}, {@code description} and
+ * {@code metadata} come from the Helpdesk, Tjar and Commerce Layer APIs.
+ */
+public final class WebhookRequests {
+
+    public static final int DEFAULT_RETRIES = 7;
+    public static final int MAX_RETRIES = 10;
+    static final int MAX_NAME = 255;
+    static final int MAX_DESCRIPTION = 1024;
+    static final int MAX_URL = 2048;
+    static final int MAX_METADATA_ENTRIES = 20;
+    static final int MAX_METADATA_KEY = 40;
+    static final int MAX_METADATA_VALUE = 500;
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
+
+    private static final Set<String> WRITABLE = Set.of("name", "description", "url", "resource", "trigger", "events",
+            "identifier", "triggered_by_child_resources", "retries", "active", "metadata", "secret");
+    private static final Set<String> READ_ONLY = Set.of("id", "guid", "company_id", "created_at", "updated_at",
+            "deleted_at", "version", "invocations", "nonce");
+
+    /** A validated create request. {@code customSecret} is empty when Hookline should generate one. */
+    public record NewWebhook(String name, String description, String url, List<EventType> events, String identifier,
+            boolean triggeredByChildResources, int retries, boolean active, Map<String, String> metadata,
+            Optional<String> customSecret) {
+    }
+
+    private final EventCatalog catalog;
+    private final UrlGuard urlGuard;
+
+    public WebhookRequests(EventCatalog catalog, UrlGuard urlGuard) {
+        this.catalog = catalog;
+        this.urlGuard = urlGuard;
+    }
+
+    public NewWebhook parseCreate(JsonNode body) {
+        FieldReader reader = new FieldReader(body);
+        reader.rejectUnknown(WRITABLE, READ_ONLY);
+        String name = reader.string("name", true, MAX_NAME);
+        String description = reader.string("description", false, MAX_DESCRIPTION);
+        String url = url(reader, true);
+        List<EventType> events = events(reader, null);
+        if (events == null && !reader.has("events") && !reader.has("resource") && !reader.has("trigger")) {
+            reader.error("events", "required", "Give either resource and trigger, or events.");
+        }
+        String identifier = identifier(reader);
+        Boolean propagate = reader.bool("triggered_by_child_resources");
+        Integer retries = reader.integer("retries", 0, MAX_RETRIES);
+        Boolean active = reader.bool("active");
+        Map<String, String> metadata = metadata(reader);
+        String secret = reader.string("secret", false, 256);
+        if (secret != null && !secret.startsWith("whsec_") && !SigningSecrets.isAcceptableCustomSecret(secret)) {
+            reader.error("secret", "weak_secret", "A custom secret needs 32 to 256 printable characters without spaces.");
+        }
+        if (secret != null && secret.startsWith("whsec_") && !validStandardSecret(secret)) {
+            reader.error("secret", "invalid_secret", "A whsec_ secret must carry base64 of 24 to 64 bytes.");
+        }
+        reader.throwIfInvalid();
+        return new NewWebhook(name, description, url, events, identifier, Boolean.TRUE.equals(propagate),
+                retries == null ? DEFAULT_RETRIES : retries, active == null || active, metadata == null ? Map.of() : metadata,
+                Optional.ofNullable(secret));
+    }
+
+    /**
+     * Applies a partial update (PATCH, and PUT with the same partial meaning). Absent fields keep their value;
+     * {@code null} clears the optional ones. The secret changes only through rotation.
+     */
+    public Webhook.Builder applyPatch(Webhook current, JsonNode body) {
+        FieldReader reader = new FieldReader(body);
+        Set<String> writable = new LinkedHashSet<>(WRITABLE);
+        writable.remove("secret");
+        Set<String> readOnly = new LinkedHashSet<>(READ_ONLY);
+        readOnly.add("secret");
+        reader.rejectUnknown(writable, readOnly);
+        Webhook.Builder next = current.toBuilder();
+        if (reader.has("name")) {
+            Optional.ofNullable(reader.string("name", true, MAX_NAME)).ifPresent(next::name);
+        }
+        if (reader.has("description")) {
+            next.description(reader.string("description", false, MAX_DESCRIPTION));
+        }
+        if (reader.has("url")) {
+            Optional.ofNullable(url(reader, true)).ifPresent(next::url);
+        }
+        if (reader.has("events") || reader.has("resource") || reader.has("trigger")) {
+            Optional.ofNullable(events(reader, current.events())).ifPresent(next::events);
+        }
+        if (reader.has("identifier")) {
+            next.identifier(identifier(reader));
+        }
+        if (reader.has("triggered_by_child_resources")) {
+            Optional.ofNullable(reader.bool("triggered_by_child_resources")).ifPresent(next::triggeredByChildResources);
+        }
+        if (reader.has("retries")) {
+            Optional.ofNullable(reader.integer("retries", 0, MAX_RETRIES)).ifPresent(next::retries);
+        }
+        if (reader.has("active")) {
+            Optional.ofNullable(reader.bool("active")).ifPresent(next::active);
+        }
+        if (reader.has("metadata")) {
+            next.metadata(Optional.ofNullable(metadata(reader)).orElse(Map.of()));
+        }
+        reader.throwIfInvalid();
+        return next;
+    }
+
+    private String url(FieldReader reader, boolean required) {
+        String url = reader.string("url", required, MAX_URL);
+        if (url == null) {
+            return null;
+        }
+        try {
+            return urlGuard.check(url).toString();
+        } catch (UnsafeUrlException e) {
+            reader.error("url", e.code(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Either the OpenTicket pair ({@code resource} + {@code trigger}) or a list ({@code events}). On update,
+     * a lone {@code resource} or {@code trigger} changes one half of a single-pair subscription.
+     */
+    private List<EventType> events(FieldReader reader, List<EventType> current) {
+        boolean pair = reader.has("resource") || reader.has("trigger");
+        if (pair && reader.has("events")) {
+            reader.error("events", "conflicting_fields", "Give either resource and trigger, or events, not both.");
+            return null;
+        }
+        if (reader.has("events")) {
+            return eventList(reader);
+        }
+        if (!pair) {
+            return null;
+        }
+        String resource = reader.string("resource", current == null, 32);
+        String trigger = reader.string("trigger", current == null, 32);
+        if (current != null && (resource == null || trigger == null)) {
+            if (current.size() != 1) {
+                reader.error(resource == null ? "resource" : "trigger", "required",
+                        "This webhook has several events: give both resource and trigger, or events.");
+                return null;
+            }
+            resource = resource == null && !reader.has("resource") ? current.get(0).resource() : resource;
+            trigger = trigger == null && !reader.has("trigger") ? current.get(0).trigger() : trigger;
+        }
+        if (resource == null || trigger == null) {
+            return null;
+        }
+        boolean known = true;
+        if (!catalog.resources().contains(resource)) {
+            reader.error("resource", "unknown_resource", "Unknown resource; one of " + catalog.resources() + ".");
+            known = false;
+        }
+        if (!catalog.triggers().contains(trigger)) {
+            reader.error("trigger", "unknown_trigger", "Unknown trigger; one of " + catalog.triggers() + ".");
+            known = false;
+        }
+        EventType type = new EventType(resource, trigger);
+        if (known && !catalog.isSubscribable(type)) {
+            reader.error("trigger", "unsupported_event_type",
+                    "Resource '" + resource + "' has no trigger '" + trigger + "'; see GET /v1/event-types.");
+            return null;
+        }
+        return known ? List.of(type) : null;
+    }
+
+    private List<EventType> eventList(FieldReader reader) {
+        JsonNode node = reader.node("events");
+        if (!node.isArray()) {
+            reader.error("events", "invalid_type", "Expected an array of \"resource.trigger\" strings.");
+            return null;
+        }
+        int max = WebhookStore.maxEventsPerWebhook();
+        if (node.isEmpty() || node.size() > max) {
+            reader.error("events", "out_of_range", "Give between 1 and " + max + " event types.");
+            return null;
+        }
+        Set<EventType> types = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            String field = "events[" + i + "]";
+            JsonNode element = node.get(i);
+            if (!element.isTextual()) {
+                reader.error(field, "invalid_type", "Expected a \"resource.trigger\" string.");
+                continue;
+            }
+            EventType type;
+            try {
+                type = EventType.parse(element.asText());
+            } catch (IllegalArgumentException e) {
+                reader.error(field, "invalid_event_type", "Expected \"resource.trigger\", e.g. \"ticket.create\".");
+                continue;
+            }
+            if (!catalog.isSubscribable(type)) {
+                reader.error(field, "unsupported_event_type", "Unknown event type '" + type + "'; see GET /v1/event-types.");
+            } else if (!types.add(type)) {
+                reader.error(field, "duplicate", "Listed more than once.");
+            }
+        }
+        return reader.hasErrors() ? null : new ArrayList<>(types);
+    }
+
+    /** The OpenTicket API uses "" for "no identifier"; both it and null mean every resource. */
+    private String identifier(FieldReader reader) {
+        String identifier = reader.string("identifier", false, 128);
+        if (identifier == null || identifier.isEmpty()) {
+            return null;
+        }
+        if (!IDENTIFIER.matcher(identifier).matches()) {
+            reader.error("identifier", "invalid_identifier", "Letters, digits and _ . : - only (a resource GUID).");
+            return null;
+        }
+        return identifier;
+    }
+
+    private Map<String, String> metadata(FieldReader reader) {
+        JsonNode node = reader.node("metadata");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            reader.error("metadata", "invalid_type", "Expected an object of string values.");
+            return null;
+        }
+        if (node.size() > MAX_METADATA_ENTRIES) {
+            reader.error("metadata", "too_many_entries", "At most " + MAX_METADATA_ENTRIES + " entries.");
+            return null;
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        node.properties().forEach(entry -> {
+            String field = "metadata." + entry.getKey();
+            if (entry.getKey().isEmpty() || entry.getKey().length() > MAX_METADATA_KEY) {
+                reader.error(field, "invalid_key", "Keys have 1 to " + MAX_METADATA_KEY + " characters.");
+            } else if (!entry.getValue().isTextual()) {
+                reader.error(field, "invalid_type", "Expected a string.");
+            } else if (entry.getValue().asText().length() > MAX_METADATA_VALUE) {
+                reader.error(field, "too_long", "At most " + MAX_METADATA_VALUE + " characters.");
+            } else {
+                metadata.put(entry.getKey(), entry.getValue().asText());
+            }
+        });
+        return metadata;
+    }
+
+    private static boolean validStandardSecret(String secret) {
+        try {
+            int length = SigningSecrets.keyBytes(secret).length;
+            return length >= 24 && length <= 64;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hookline.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.json.Json;
+import dev.hookline.model.EventType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventCatalogTest {
+
+    private final EventCatalog catalog = EventCatalog.standard();
+
+    @Test
+    void knowsTheSixResourcesAndSevenTriggersOfTheBrief() {
+        assertEquals(List.of("event", "ticket", "product", "shop", "order", "scanner"), List.copyOf(catalog.resources()));
+        assertEquals(java.util.Set.of("create", "update", "delete", "paid", "scan", "relation", "reorder"), catalog.triggers());
+    }
+
+    /** Every cell of seed 001's propagation table: source trigger → targets. */
+    @ParameterizedTest(name = "{0}.{1} propagates to [{2}]")
+    @CsvSource(delimiter = ';', value = {
+            "event;create;", "event;update;", "event;delete;",
+            "ticket;create;event", "ticket;update;event", "ticket;delete;event",
+            "product;create;event", "product;update;event", "product;delete;event",
+            "shop;paid;event ticket product", "shop;update;event", "shop;create;", "shop;delete;", "shop;reorder;",
+            "order;create;event", "order;delete;event", "order;scan;event ticket product", "order;paid;",
+            "scanner;relation;"})
+    void propagatesExactlyAsTheSeedTableSays(String resource, String trigger, String targets) {
+        List<String> expected = targets == null ? List.of() : List.of(targets.split(" "));
+        assertEquals(expected, catalog.propagationTargets(new EventType(resource, trigger)));
+    }
+
+    @Test
+    void propagatedTriggersAreSubscribableOnTheirTargetEvenWhenTheTargetNeverEmitsThem() {
+        assertTrue(catalog.isSubscribable(new EventType("ticket", "paid")));
+        assertFalse(catalog.isEmitted(new EventType("ticket", "paid")));
+        assertTrue(catalog.isSubscribable(new EventType("event", "scan")));
+        assertTrue(catalog.isSubscribable(new EventType("product", "scan")));
+    }
+
+    @Test
+    void rejectsPairsNoResourceEmitsOrReceives() {
+        assertFalse(catalog.isSubscribable(new EventType("scanner", "create")));
+        assertFalse(catalog.isSubscribable(new EventType("event", "reorder")));
+        assertFalse(catalog.isSubscribable(new EventType("invoice", "create")));
+    }
+
+    @Test
+    void servesItselfAsDataWithTheFullPropagationTable() {
+        JsonNode json = catalog.toJson();
+        assertEquals(8, json.get("propagation").size());
+        assertEquals(6, json.get("resources").size());
+        JsonNode ticketPaid = null;
+        for (JsonNode type : json.get("data")) {
+            if (type.get("type").asText().equals("ticket.paid")) {
+                ticketPaid = type;
+            }
+        }
+        assertEquals("shop", ticketPaid.get("propagated_from").get(0).asText());
+        assertFalse(ticketPaid.get("emitted_by_resource").asBoolean());
+    }
+
+    @Test
+    void refusesATableWhosePropagationNamesAnUnknownResource() {
+        JsonNode broken = Json.parse("""
+                {"resources": {"event": {"triggers": ["create"]}},
+                 "propagation": [{"source": "ticket", "target": "event", "triggers": ["create"]}]}""");
+        assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(broken));
+    }
+}

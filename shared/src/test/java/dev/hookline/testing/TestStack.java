@@ -1,0 +1,145 @@
+package dev.hookline.testing;
+
+import dev.hookline.auth.ApiKeyService;
+import dev.hookline.auth.Principal;
+import dev.hookline.auth.Scope;
+import dev.hookline.config.AwsClients;
+import dev.hookline.config.HooklineConfig;
+import dev.hookline.config.Services;
+import dev.hookline.engines.Engines;
+import dev.hookline.secrets.LocalKeyFile;
+import dev.hookline.security.UrlGuard;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * A Hookline deployment on the real embedded engines: DynamoDB Local tables and a key-encryption secret in
+ * moto's Secrets Manager, fresh per instance (unique names), on engines shared by the whole test JVM.
+ */
+public final class TestStack {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    /** Public hosts resolve to a documentation-free public address; {@code *.internal.test} to a private one. */
+    public static final UrlGuard.Resolver RESOLVER = host -> {
+        if (host.endsWith(".internal.test")) {
+            return List.of(InetAddress.getByAddress(host, new byte[] {10, 0, 0, 5}));
+        }
+        if (host.endsWith(".test") || host.endsWith(".example.com")) {
+            return List.of(InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 216, 34}));
+        }
+        throw new UnknownHostException(host);
+    };
+
+    private final Engines engines;
+    private final AwsClients clients;
+    private final Services services;
+    private final String webhooksTable;
+    private final String apiKeysTable;
+    private final String secretId;
+
+    private TestStack(Clock clock) {
+        this.engines = Engines.shared();
+        this.clients = AwsClients.of(Region.US_EAST_1,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
+                Map.of("DYNAMODB", engines.dynamoDb().endpoint(), "SQS", engines.sqs().endpoint(),
+                        "SECRETS_MANAGER", engines.moto().endpoint()),
+                null);
+        int n = SEQUENCE.incrementAndGet();
+        String suffix = n + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.webhooksTable = "webhooks-" + suffix;
+        this.apiKeysTable = "api-keys-" + suffix;
+        DynamoDbClient dynamoDb = clients.dynamoDb();
+        createTable(dynamoDb, webhooksTable, "pk", "sk");
+        createTable(dynamoDb, apiKeysTable, "key_hash", null);
+        this.secretId = "hookline-kek-" + suffix;
+        clients.secretsManager().createSecret(request -> request.name(secretId).secretString(LocalKeyFile.newSecretJson()));
+        HooklineConfig config = new HooklineConfig(webhooksTable, apiKeysTable, Optional.of(secretId), Optional.empty(),
+                UrlGuard.Policy.deployed());
+        this.services = new Services(config, clients, clock, RESOLVER);
+    }
+
+    public static TestStack create() {
+        return new TestStack(Clock.systemUTC());
+    }
+
+    public static TestStack create(Clock clock) {
+        return new TestStack(clock);
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public AwsClients clients() {
+        return clients;
+    }
+
+    public Engines engines() {
+        return engines;
+    }
+
+    public String webhooksTable() {
+        return webhooksTable;
+    }
+
+    public String apiKeysTable() {
+        return apiKeysTable;
+    }
+
+    public String secretId() {
+        return secretId;
+    }
+
+    public static Principal admin(String companyId) {
+        return new Principal(companyId, "key-" + companyId, Set.of(Scope.ADMIN));
+    }
+
+    public static Principal reader(String companyId) {
+        return new Principal(companyId, "key-" + companyId, Set.of(Scope.READ));
+    }
+
+    public ApiKeyService.MintedKey mintKey(String companyId, Scope... scopes) {
+        return services.apiKeys().mint(companyId, Set.of(scopes), "test key");
+    }
+
+    public Map<String, URI> endpoints() {
+        return Map.of("DYNAMODB", engines.dynamoDb().endpoint(), "SQS", engines.sqs().endpoint(),
+                "SECRETS_MANAGER", engines.moto().endpoint());
+    }
+
+    private static void createTable(DynamoDbClient dynamoDb, String name, String hashKey, String rangeKey) {
+        var builder = software.amazon.awssdk.services.dynamodb.model.CreateTableRequest.builder()
+                .tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST);
+        if (rangeKey == null) {
+            builder.attributeDefinitions(AttributeDefinition.builder().attributeName(hashKey).attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName(hashKey).keyType(KeyType.HASH).build());
+        } else {
+            builder.attributeDefinitions(
+                            AttributeDefinition.builder().attributeName(hashKey).attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName(rangeKey).attributeType(ScalarAttributeType.S).build())
+                    .keySchema(
+                            KeySchemaElement.builder().attributeName(hashKey).keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName(rangeKey).keyType(KeyType.RANGE).build());
+        }
+        dynamoDb.createTable(builder.build());
+    }
+}

@@ -1,0 +1,284 @@
+package dev.hookline.webhooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.auth.Principal;
+import dev.hookline.errors.ApiException;
+import dev.hookline.errors.FieldError;
+import dev.hookline.json.Json;
+import dev.hookline.model.EventType;
+import dev.hookline.model.Webhook;
+import dev.hookline.signing.StandardWebhooks;
+import dev.hookline.storage.Page;
+import dev.hookline.storage.WebhookStore;
+import dev.hookline.testing.TestStack;
+import dev.hookline.webhooks.WebhookService.ListQuery;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The registry domain on DynamoDB Local and moto's Secrets Manager. */
+class WebhookServiceIT {
+
+    private static TestStack stack;
+    private static WebhookService webhooks;
+    private static WebhookStore store;
+
+    @BeforeAll
+    static void startStack() {
+        stack = TestStack.create();
+        webhooks = stack.services().webhooks();
+        store = stack.services().webhookStore();
+    }
+
+    private static JsonNode body(String json) {
+        return Json.parse(json);
+    }
+
+    private static ObjectNode ticketWebhook(String name) {
+        return (ObjectNode) body("""
+                {"name": "%s", "url": "https://hooks.example.com/receive", "resource": "ticket", "trigger": "create", "retries": 3}
+                """.formatted(name));
+    }
+
+    private static Set<String> subscribers(String company, String type, String resourceId, boolean propagated) {
+        Set<String> ids = new HashSet<>();
+        store.forEachSubscription(company, EventType.parse(type), resourceId, propagated, s -> ids.add(s.webhookId()));
+        return ids;
+    }
+
+    @Test
+    void createsAWebhookInTheOpenTicketShapeWithAGeneratedSecretShownOnce() {
+        Principal admin = TestStack.admin("company-create");
+        WebhookService.WithSecret created = webhooks.create(admin, ticketWebhook("My Example Webhook"), Optional.empty());
+        Webhook webhook = created.webhook();
+        assertTrue(created.secret().startsWith("whsec_"));
+        assertEquals(List.of(new EventType("ticket", "create")), webhook.events());
+        assertEquals(3, webhook.retries());
+        assertTrue(webhook.active());
+        assertFalse(webhook.triggeredByChildResources());
+        ObjectNode rendered = WebhookJson.render(webhooks.get(admin, webhook.id()));
+        assertEquals("ticket", rendered.get("resource").asText());
+        assertEquals("", rendered.get("identifier").asText());
+        assertFalse(rendered.has("secret"), "secrets never appear outside create and rotate");
+        assertFalse(Json.write(rendered).contains(created.secret()));
+        assertEquals(Set.of(webhook.id()), subscribers("company-create", "ticket.create", null, false));
+    }
+
+    @Test
+    void sealsTheSecretInStorageAndOpensItForSigning() {
+        Principal admin = TestStack.admin("company-sealed");
+        ObjectNode request = ticketWebhook("custom secret");
+        request.put("secret", "a-custom-secret-of-at-least-32-characters!");
+        WebhookService.WithSecret created = webhooks.create(admin, request, Optional.empty());
+        Webhook stored = store.find("company-sealed", created.webhook().id()).orElseThrow();
+        assertFalse(stored.secrets().current().sealed().contains("custom-secret"));
+        assertEquals(List.of("a-custom-secret-of-at-least-32-characters!"), webhooks.signingSecrets(stored, Instant.now()));
+    }
+
+    @Test
+    void listsEveryOffendingFieldAtOnce() {
+        ApiException e = assertThrows(ApiException.class, () -> webhooks.create(TestStack.admin("company-bad"), body("""
+                {"url": "http://hooks.example.com", "resource": "ticket", "trigger": "reorder", "retries": 99,
+                 "identifier": "bad id!", "metadata": {"k": 1}, "colour": "red", "guid": "x"}"""), Optional.empty()));
+        assertEquals(422, e.status());
+        List<String> fields = e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList();
+        assertEquals(List.of("colour:unknown_field", "guid:read_only", "name:required", "url:scheme_not_allowed",
+                "trigger:unsupported_event_type", "identifier:invalid_identifier", "retries:out_of_range",
+                "metadata.k:invalid_type"), fields);
+    }
+
+    @Test
+    void refusesUrlsThatResolveToPrivateNetworks() {
+        ObjectNode request = ticketWebhook("private");
+        request.put("url", "https://billing.internal.test/hook");
+        ApiException e = assertThrows(ApiException.class, () -> webhooks.create(TestStack.admin("company-ssrf"), request, Optional.empty()));
+        FieldError error = e.fieldErrors().get(0);
+        assertEquals("url", error.field());
+        assertEquals("address_not_allowed", error.code());
+        request.put("url", "https://169.254.169.254/latest/meta-data");
+        assertEquals("address_not_allowed", assertThrows(ApiException.class,
+                () -> webhooks.create(TestStack.admin("company-ssrf"), request, Optional.empty())).fieldErrors().get(0).code());
+    }
+
+    @Test
+    void acceptsSeveralEventTypesAndIndexesPropagationOnlyWhenOptedIn() {
+        Principal admin = TestStack.admin("company-events");
+        Webhook webhook = webhooks.create(admin, body("""
+                {"name": "all event changes", "url": "https://hooks.example.com/e", "events": ["event.create", "event.update"],
+                 "identifier": "event-42", "triggered_by_child_resources": true}"""), Optional.empty()).webhook();
+        Webhook plain = webhooks.create(admin, body("""
+                {"name": "plain", "url": "https://hooks.example.com/p", "events": ["event.create"]}"""), Optional.empty()).webhook();
+        assertEquals(Set.of(webhook.id(), plain.id()), subscribers("company-events", "event.create", "event-42", false));
+        assertEquals(Set.of(plain.id()), subscribers("company-events", "event.create", "event-7", false));
+        assertEquals(Set.of(webhook.id()), subscribers("company-events", "event.update", "event-42", true));
+        assertEquals(Set.of(), subscribers("company-events", "event.update", "event-7", true));
+    }
+
+    @Test
+    void anIdempotentCreateRetriedReturnsTheSameWebhookAndSecret() {
+        Principal admin = TestStack.admin("company-idem");
+        WebhookService.WithSecret first = webhooks.create(admin, ticketWebhook("once"), Optional.of("key-1"));
+        WebhookService.WithSecret retry = webhooks.create(admin, body("""
+                {"retries": 3, "trigger": "create", "resource": "ticket", "url": "https://hooks.example.com/receive", "name": "once"}"""),
+                Optional.of("key-1"));
+        assertEquals(first.webhook().id(), retry.webhook().id());
+        assertEquals(first.secret(), retry.secret());
+        assertTrue(retry.replayed());
+        ApiException reused = assertThrows(ApiException.class,
+                () -> webhooks.create(admin, ticketWebhook("different"), Optional.of("key-1")));
+        assertEquals("idempotency_key_reused", reused.code());
+        assertEquals(1, webhooks.list(admin, new ListQuery(Optional.empty(), 10, Optional.empty(), Optional.empty(), Optional.empty())).items().size());
+        // The same key is independent per tenant.
+        assertNotEquals(first.webhook().id(), webhooks.create(TestStack.admin("company-idem-2"), ticketWebhook("once"),
+                Optional.of("key-1")).webhook().id());
+    }
+
+    @Test
+    void pagesThroughListingsWithFiltersAndNeverShowsDeletedWebhooks() {
+        Principal admin = TestStack.admin("company-pages");
+        List<String> orderIds = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            ObjectNode request = ticketWebhook("hook " + i);
+            if (i % 3 == 0) {
+                request.put("resource", "order");
+                request.put("trigger", "paid");
+                request.put("active", i % 2 == 0);
+            }
+            String id = webhooks.create(admin, request, Optional.empty()).webhook().id();
+            if (i % 3 == 0) {
+                orderIds.add(id);
+            }
+        }
+        webhooks.delete(admin, orderIds.get(0), Optional.empty());
+        List<String> seen = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        int pages = 0;
+        do {
+            Page<Webhook> page = webhooks.list(admin, new ListQuery(cursor, 2, Optional.of("order"), Optional.empty(), Optional.empty()));
+            page.items().forEach(w -> seen.add(w.id()));
+            cursor = page.nextCursor();
+            pages++;
+        } while (cursor.isPresent());
+        assertEquals(new HashSet<>(orderIds.subList(1, orderIds.size())), new HashSet<>(seen));
+        assertEquals(seen.size(), new HashSet<>(seen).size(), "no webhook appears on two pages");
+        assertTrue(pages <= 4);
+        Page<Webhook> inactive = webhooks.list(admin, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.of("paid"), Optional.of(false)));
+        assertTrue(inactive.items().stream().noneMatch(Webhook::active));
+        assertEquals(4, inactive.items().size());
+        assertEquals(22, webhooks.list(admin, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.empty(), Optional.empty())).items().size());
+    }
+
+    @Test
+    void updatesArePartialVersionedAndMoveTheIndex() {
+        Principal admin = TestStack.admin("company-update");
+        Webhook created = webhooks.create(admin, ticketWebhook("v1"), Optional.empty()).webhook();
+        Webhook renamed = webhooks.update(admin, created.id(), body("{\"name\": \"v2\", \"trigger\": \"update\"}"), Optional.of(created.etag()));
+        assertEquals("v2", renamed.name());
+        assertEquals(List.of(new EventType("ticket", "update")), renamed.events());
+        assertEquals(created.url(), renamed.url());
+        assertEquals(2, renamed.version());
+        assertEquals(Set.of(), subscribers("company-update", "ticket.create", null, false));
+        assertEquals(Set.of(created.id()), subscribers("company-update", "ticket.update", null, false));
+
+        ApiException stale = assertThrows(ApiException.class,
+                () -> webhooks.update(admin, created.id(), body("{\"name\": \"v3\"}"), Optional.of(created.etag())));
+        assertEquals(412, stale.status());
+
+        webhooks.update(admin, created.id(), body("{\"active\": false}"), Optional.empty());
+        assertEquals(Set.of(), subscribers("company-update", "ticket.update", null, false), "inactive webhooks stop matching");
+        webhooks.update(admin, created.id(), body("{\"active\": true}"), Optional.empty());
+        assertEquals(Set.of(created.id()), subscribers("company-update", "ticket.update", null, false));
+
+        ApiException secret = assertThrows(ApiException.class,
+                () -> webhooks.update(admin, created.id(), body("{\"secret\": \"x\"}"), Optional.empty()));
+        assertEquals("read_only", secret.fieldErrors().get(0).code());
+    }
+
+    @Test
+    void deletedWebhooksStopMatchingAtOnceAndLeaveTheApiButNotTheSystem() {
+        Principal admin = TestStack.admin("company-delete");
+        Webhook created = webhooks.create(admin, ticketWebhook("doomed"), Optional.empty()).webhook();
+        webhooks.delete(admin, created.id(), Optional.empty());
+        assertEquals(Set.of(), subscribers("company-delete", "ticket.create", null, false));
+        assertEquals(404, assertThrows(ApiException.class, () -> webhooks.get(admin, created.id())).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> webhooks.delete(admin, created.id(), Optional.empty())).status());
+        assertTrue(store.find("company-delete", created.id()).orElseThrow().deleted());
+    }
+
+    @Test
+    void tenantsNeverSeeOrChangeEachOthersWebhooks() {
+        Webhook theirs = webhooks.create(TestStack.admin("company-a"), ticketWebhook("a's"), Optional.empty()).webhook();
+        Principal intruder = TestStack.admin("company-b");
+        for (var attempt : List.<Runnable>of(
+                () -> webhooks.get(intruder, theirs.id()),
+                () -> webhooks.update(intruder, theirs.id(), body("{\"name\": \"mine\"}"), Optional.empty()),
+                () -> webhooks.delete(intruder, theirs.id(), Optional.empty()),
+                () -> webhooks.rotateSecret(intruder, theirs.id(), Optional.empty()))) {
+            ApiException e = assertThrows(ApiException.class, attempt::run);
+            assertEquals(404, e.status());
+            assertEquals("No webhook with this id.", e.getMessage());
+        }
+        assertTrue(webhooks.list(intruder, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.empty(), Optional.empty())).items().isEmpty());
+        assertEquals("a's", webhooks.get(TestStack.admin("company-a"), theirs.id()).name());
+    }
+
+    @Test
+    void readersMayReadButNotWrite() {
+        Webhook created = webhooks.create(TestStack.admin("company-scopes"), ticketWebhook("scoped"), Optional.empty()).webhook();
+        Principal reader = TestStack.reader("company-scopes");
+        assertEquals("scoped", webhooks.get(reader, created.id()).name());
+        ApiException e = assertThrows(ApiException.class, () -> webhooks.delete(reader, created.id(), Optional.empty()));
+        assertEquals(403, e.status());
+        assertEquals("insufficient_scope", e.code());
+    }
+
+    @Test
+    void rotationIssuesANewSecretWhileThePreviousOneKeepsSigning() {
+        Principal admin = TestStack.admin("company-rotate");
+        WebhookService.WithSecret created = webhooks.create(admin, ticketWebhook("rotating"), Optional.empty());
+        WebhookService.WithSecret rotated = webhooks.rotateSecret(admin, created.webhook().id(), Optional.empty());
+        assertNotEquals(created.secret(), rotated.secret());
+        Webhook stored = webhooks.get(admin, created.webhook().id());
+        assertEquals(List.of(rotated.secret(), created.secret()), webhooks.signingSecrets(stored, Instant.now()));
+        assertEquals(List.of(rotated.secret()), webhooks.signingSecrets(stored, Instant.now().plusSeconds(24 * 3600 + 1)));
+    }
+
+    @Test
+    void verifiesSignaturesMadeWithTheCurrentOrPreviousSecret() {
+        Principal admin = TestStack.admin("company-verify");
+        WebhookService.WithSecret created = webhooks.create(admin, ticketWebhook("verify"), Optional.empty());
+        String id = created.webhook().id();
+        String payload = "{\"type\":\"ticket.create\"}";
+        long now = Instant.now().getEpochSecond();
+        String oldSignature = StandardWebhooks.sign(created.secret(), "msg_1", now, payload.getBytes(StandardCharsets.UTF_8));
+        webhooks.rotateSecret(admin, id, Optional.empty());
+        assertEquals(StandardWebhooks.Verification.VALID, webhooks.verifySignature(admin, id, verifyBody(payload, now, oldSignature)));
+        assertEquals(StandardWebhooks.Verification.INVALID_SIGNATURE,
+                webhooks.verifySignature(admin, id, verifyBody(payload + " ", now, oldSignature)));
+        assertEquals(StandardWebhooks.Verification.TIMESTAMP_TOO_OLD,
+                webhooks.verifySignature(admin, id, verifyBody(payload, now - 3600, oldSignature)));
+    }
+
+    private static JsonNode verifyBody(String payload, long timestamp, String signature) {
+        ObjectNode body = Json.object();
+        body.put("payload", payload);
+        body.putObject("headers")
+                .put("webhook-id", "msg_1")
+                .put("webhook-timestamp", Long.toString(timestamp))
+                .put("Webhook-Signature", signature);
+        return body;
+    }
+}
