@@ -42,7 +42,7 @@ public final class TestStack {
         if (host.endsWith(".internal.test")) {
             return List.of(InetAddress.getByAddress(host, new byte[] {10, 0, 0, 5}));
         }
-        if (host.endsWith(".test") || host.endsWith(".example.com")) {
+        if (host.endsWith(".test") || host.equals("example.com") || host.endsWith(".example.com")) {
             return List.of(InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 216, 34}));
         }
         throw new UnknownHostException(host);

@@ -102,7 +102,7 @@ class WebhookRequestsTest {
     void patchOfOneHalfNeedsBothWhenTheWebhookHasSeveralEvents() {
         Webhook webhook = existing(List.of(EventType.parse("ticket.create"), EventType.parse("ticket.update")));
         ApiException e = assertThrows(ApiException.class, () -> requests.applyPatch(webhook, Json.parse("{\"trigger\": \"delete\"}")));
-        assertEquals("trigger", e.fieldErrors().get(0).field());
+        assertEquals("resource", e.fieldErrors().get(0).field(), "the missing half is named");
     }
 
     @Test
