@@ -42,7 +42,7 @@ public final class TestStack {
         if (host.endsWith(".internal.test")) {
             return List.of(InetAddress.getByAddress(host, new byte[] {10, 0, 0, 5}));
         }
-        if (host.endsWith(".test") || host.endsWith(".example.com")) {
+        if (host.endsWith(".test") || host.equals("example.com") || host.endsWith(".example.com")) {
             return List.of(InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 216, 34}));
         }
         throw new UnknownHostException(host);
@@ -60,7 +60,7 @@ public final class TestStack {
         this.clients = AwsClients.of(Region.US_EAST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
                 Map.of("DYNAMODB", engines.dynamoDb().endpoint(), "SQS", engines.sqs().endpoint(),
-                        "SECRETS_MANAGER", engines.moto().endpoint()),
+                        "SECRETS_MANAGER", engines.moto().orElseThrow().endpoint()),
                 null);
         int n = SEQUENCE.incrementAndGet();
         String suffix = n + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -122,7 +122,7 @@ public final class TestStack {
 
     public Map<String, URI> endpoints() {
         return Map.of("DYNAMODB", engines.dynamoDb().endpoint(), "SQS", engines.sqs().endpoint(),
-                "SECRETS_MANAGER", engines.moto().endpoint());
+                "SECRETS_MANAGER", engines.moto().orElseThrow().endpoint());
     }
 
     private static void createTable(DynamoDbClient dynamoDb, String name, String hashKey, String rangeKey) {

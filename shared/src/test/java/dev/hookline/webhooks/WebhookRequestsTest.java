@@ -1,0 +1,124 @@
+package dev.hookline.webhooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookline.errors.ApiException;
+import dev.hookline.json.Json;
+import dev.hookline.model.EventType;
+import dev.hookline.model.SecretRing;
+import dev.hookline.model.Webhook;
+import dev.hookline.rules.EventCatalog;
+import dev.hookline.secrets.EncryptedSecret;
+import dev.hookline.security.UrlGuard;
+import dev.hookline.testing.TestStack;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WebhookRequestsTest {
+
+    private final WebhookRequests requests = new WebhookRequests(EventCatalog.standard(),
+            new UrlGuard(UrlGuard.Policy.deployed(), TestStack.RESOLVER));
+
+    private List<String> errors(String json) {
+        ApiException e = assertThrows(ApiException.class, () -> requests.parseCreate(Json.parse(json)));
+        assertEquals(422, e.status());
+        return e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList();
+    }
+
+    private static Webhook existing(List<EventType> events) {
+        Instant now = Instant.parse("2026-11-23T10:00:00Z");
+        return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company", "name", null, "https://hooks.example.com/x",
+                events, null, false, 3, true, Map.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
+    }
+
+    @Test
+    void appliesDocumentedDefaults() {
+        WebhookRequests.NewWebhook parsed = requests.parseCreate(Json.parse("""
+                {"name": " Orders ", "url": "https://hooks.example.com/o", "events": ["order.paid", "order.create"]}"""));
+        assertEquals("Orders", parsed.name());
+        assertEquals(WebhookRequests.DEFAULT_RETRIES, parsed.retries());
+        assertTrue(parsed.active());
+        assertEquals(List.of(EventType.parse("order.paid"), EventType.parse("order.create")), parsed.events());
+        assertTrue(parsed.customSecret().isEmpty());
+    }
+
+    @Test
+    void requiresNameUrlAndAnEventChoice() {
+        assertEquals(List.of("name:required", "url:required", "events:required"), errors("{}"));
+    }
+
+    @Test
+    void refusesMixingThePairAndTheList() {
+        assertEquals(List.of("events:conflicting_fields"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "ticket", "trigger": "create", "events": ["ticket.create"]}"""));
+    }
+
+    @Test
+    void namesEachBadEntryOfTheEventList() {
+        assertEquals(List.of("events[1]:invalid_event_type", "events[2]:unsupported_event_type", "events[3]:duplicate",
+                "events[4]:invalid_type"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create", "ticket", "scanner.create", "ticket.create", 7]}"""));
+        assertEquals(List.of("events:out_of_range"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": []}"""));
+    }
+
+    @Test
+    void distinguishesUnknownResourcesTriggersAndPairs() {
+        assertEquals(List.of("resource:unknown_resource", "trigger:unknown_trigger"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "invoice", "trigger": "refund"}"""));
+        assertEquals(List.of("trigger:unsupported_event_type"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "scanner", "trigger": "paid"}"""));
+    }
+
+    @Test
+    void checksTypesAndBounds() {
+        assertEquals(List.of("name:invalid_type", "retries:invalid_type", "active:invalid_type", "metadata:invalid_type"), errors("""
+                {"name": 5, "url": "https://hooks.example.com", "events": ["ticket.create"], "retries": "3", "active": "yes", "metadata": []}"""));
+        assertEquals(List.of("name:too_long"), errors("""
+                {"name": "%s", "url": "https://hooks.example.com", "events": ["ticket.create"]}""".formatted("n".repeat(256))));
+    }
+
+    @Test
+    void acceptsStrongCustomSecretsOnly() {
+        assertEquals(List.of("secret:weak_secret"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "secret": "too-short"}"""));
+        assertEquals(List.of("secret:invalid_secret"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "secret": "whsec_AAAA"}"""));
+    }
+
+    @Test
+    void patchChangesOneHalfOfASinglePairSubscription() {
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create")));
+        Webhook next = requests.applyPatch(webhook, Json.parse("{\"trigger\": \"delete\"}")).revise(Instant.now());
+        assertEquals(List.of(EventType.parse("ticket.delete")), next.events());
+        assertEquals(2, next.version());
+    }
+
+    @Test
+    void patchOfOneHalfNeedsBothWhenTheWebhookHasSeveralEvents() {
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create"), EventType.parse("ticket.update")));
+        ApiException e = assertThrows(ApiException.class, () -> requests.applyPatch(webhook, Json.parse("{\"trigger\": \"delete\"}")));
+        assertEquals("resource", e.fieldErrors().get(0).field(), "the missing half is named");
+    }
+
+    @Test
+    void patchNullClearsOptionalFieldsButNotRequiredOnes() {
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create"))).toBuilder()
+                .description("old").identifier("event-1").revise(Instant.now());
+        Webhook cleared = requests.applyPatch(webhook, Json.parse("{\"description\": null, \"identifier\": \"\"}")).revise(Instant.now());
+        assertEquals(null, cleared.description());
+        assertEquals(null, cleared.identifier());
+        ApiException e = assertThrows(ApiException.class, () -> requests.applyPatch(webhook, Json.parse("{\"name\": null}")));
+        assertEquals("name:required", e.fieldErrors().get(0).field() + ":" + e.fieldErrors().get(0).code());
+    }
+
+    @Test
+    void refusesABodyThatIsNotAnObject() {
+        ApiException e = assertThrows(ApiException.class, () -> requests.parseCreate(Json.parse("[1, 2]")));
+        assertEquals(400, e.status());
+    }
+}
