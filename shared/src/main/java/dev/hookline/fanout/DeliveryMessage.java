@@ -24,11 +24,11 @@ public record DeliveryMessage(String deliveryId, String webhookId, String compan
                 event.companyId(), event.eventId(), 0, envelope(event, subscription));
     }
 
-    /** {@code msg_} and 128 bits of SHA-256(event id, webhook id) in hex: stable, unguessable from outside. */
+    /** {@code msg_} and 128 bits of SHA-256 over (event id, webhook id) in hex: stable, and no two pairs collide by concatenation. */
     public static String deliveryId(String eventId, String webhookId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((eventId + "\n" + webhookId).getBytes(StandardCharsets.UTF_8));
+                    .digest((eventId.length() + ":" + eventId + webhookId).getBytes(StandardCharsets.UTF_8));
             return "msg_" + HexFormat.of().formatHex(Arrays.copyOf(digest, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
