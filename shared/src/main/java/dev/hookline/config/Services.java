@@ -2,6 +2,12 @@ package dev.hookline.config;
 
 import dev.hookline.auth.ApiKeyService;
 import dev.hookline.auth.ApiKeyStore;
+import dev.hookline.delivery.DeliveryAdmin;
+import dev.hookline.delivery.DeliveryConfig;
+import dev.hookline.delivery.DeliveryService;
+import dev.hookline.delivery.HttpSender;
+import dev.hookline.delivery.RetryPolicy;
+import dev.hookline.delivery.WebhookCache;
 import dev.hookline.fanout.FanoutConfig;
 import dev.hookline.fanout.FanoutService;
 import dev.hookline.fanout.IngestReader;
@@ -13,11 +19,13 @@ import dev.hookline.secrets.LocalKeyFile;
 import dev.hookline.secrets.SecretCipher;
 import dev.hookline.secrets.SecretsManagerKeySource;
 import dev.hookline.security.UrlGuard;
+import dev.hookline.storage.DeliveryLog;
 import dev.hookline.storage.EventClaims;
 import dev.hookline.storage.WebhookStore;
 import dev.hookline.webhooks.WebhookRequests;
 import dev.hookline.webhooks.WebhookService;
 import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -42,6 +50,8 @@ public final class Services {
     private final Supplier<ApiKeyService> apiKeyService;
     private final Supplier<SqsClient> sqs;
     private final Supplier<FanoutService> fanout;
+    private final Supplier<DeliveryService> delivery;
+    private final Supplier<DeliveryAdmin> deliveryAdmin;
 
     /** @param resolver DNS for the webhook URL check; tests pass a fixed one */
     public Services(HooklineConfig config, AwsClients clients, Clock clock, UrlGuard.Resolver resolver) {
@@ -56,6 +66,8 @@ public final class Services {
         this.apiKeyService = memoize(() -> new ApiKeyService(new ApiKeyStore(dynamoDb.get(), config.requireApiKeysTable()), clock));
         this.sqs = memoize(clients::sqs);
         this.fanout = memoize(() -> fanout(FanoutConfig.fromEnvironment()));
+        this.delivery = memoize(() -> delivery(DeliveryConfig.fromEnvironment(), urlGuard));
+        this.deliveryAdmin = memoize(() -> deliveryAdmin(DeliveryConfig.forApi()));
     }
 
     /** The container-wide instance, configured from the function's environment. */
@@ -102,6 +114,38 @@ public final class Services {
         return new FanoutService(new IngestReader(catalog), new SubscriptionMatcher(catalog, webhookStore.get()::subscriptions),
                 new EventClaims(dynamoDb.get(), config.requireWebhooksTable()),
                 new SqsBatchSender(sqs.get(), queues.sendConcurrency()), queues, clock);
+    }
+
+    /** The delivery function's service, on the resources its environment names. */
+    public DeliveryService delivery() {
+        return delivery.get();
+    }
+
+    /**
+     * A delivery service on explicit resources (tests, the local runner, benchmarks). {@code guard} decides which
+     * targets may be reached at send time; each call builds its own HTTP client and cache.
+     */
+    public DeliveryService delivery(DeliveryConfig deliveryConfig, UrlGuard guard) {
+        DeliveryLog log = deliveryLog(deliveryConfig);
+        HttpSender sender = new HttpSender(guard, deliveryConfig.connectTimeout(), deliveryConfig.totalTimeout(),
+                deliveryConfig.maxResponseBytes(), clock);
+        WebhookCache cache = new WebhookCache(webhookStore.get(), webhookService.get(), log, deliveryConfig.cacheTtl(), clock);
+        return new DeliveryService(cache, log, sender, new RetryPolicy(() -> ThreadLocalRandom.current().nextDouble()),
+                sqs.get(), new SqsBatchSender(sqs.get(), 2), deliveryConfig, clock);
+    }
+
+    /** The registry API's delivery operations (log, retry, recover, test, re-enable). */
+    public DeliveryAdmin deliveryAdmin() {
+        return deliveryAdmin.get();
+    }
+
+    public DeliveryAdmin deliveryAdmin(DeliveryConfig deliveryConfig) {
+        return new DeliveryAdmin(webhookService.get(), deliveryLog(deliveryConfig), sqs.get(),
+                deliveryConfig.deliveryQueueUrl(), clock);
+    }
+
+    public DeliveryLog deliveryLog(DeliveryConfig deliveryConfig) {
+        return new DeliveryLog(dynamoDb.get(), deliveryConfig.deliveriesTable(), deliveryConfig.logRetention());
     }
 
     private static KeyEncryptionKeySource keySource(HooklineConfig config, AwsClients clients, Clock clock) {

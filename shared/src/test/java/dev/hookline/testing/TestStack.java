@@ -6,7 +6,9 @@ import dev.hookline.auth.Scope;
 import dev.hookline.config.AwsClients;
 import dev.hookline.config.HooklineConfig;
 import dev.hookline.config.Services;
+import dev.hookline.delivery.DeliveryConfig;
 import dev.hookline.engines.Engines;
+import dev.hookline.storage.DeliveryLog;
 import dev.hookline.fanout.FanoutConfig;
 import dev.hookline.secrets.LocalKeyFile;
 import dev.hookline.security.UrlGuard;
@@ -27,6 +29,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -63,6 +68,10 @@ public final class TestStack {
     private SqsClient sqs;
 
     private TestStack(Clock clock) {
+        this(clock, UrlGuard.Policy.deployed());
+    }
+
+    private TestStack(Clock clock, UrlGuard.Policy urlPolicy) {
         this.engines = Engines.shared();
         this.clients = AwsClients.of(Region.US_EAST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
@@ -79,7 +88,7 @@ public final class TestStack {
         this.secretId = "hookline-kek-" + suffix;
         clients.secretsManager().createSecret(request -> request.name(secretId).secretString(LocalKeyFile.newSecretJson()));
         HooklineConfig config = new HooklineConfig(webhooksTable, apiKeysTable, Optional.of(secretId), Optional.empty(),
-                UrlGuard.Policy.deployed());
+                urlPolicy);
         this.services = new Services(config, clients, clock, RESOLVER);
     }
 
@@ -89,6 +98,11 @@ public final class TestStack {
 
     public static TestStack create(Clock clock) {
         return new TestStack(clock);
+    }
+
+    /** A stack whose registry accepts http and loopback URLs, for webhooks that target a local receiver. */
+    public static TestStack createLocal() {
+        return new TestStack(Clock.systemUTC(), UrlGuard.Policy.local());
     }
 
     public Services services() {
@@ -143,6 +157,50 @@ public final class TestStack {
         public FanoutConfig config() {
             return FanoutConfig.of(ingest, delivery, parking);
         }
+    }
+
+    /** A fresh deliveries table (with its by_time and parked indexes), delivery queue and delivery DLQ. */
+    public DeliveryResources createDeliveryResources() {
+        String suffix = SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String table = "deliveries-" + suffix;
+        createDeliveriesTable(clients.dynamoDb(), table);
+        return new DeliveryResources(table, createQueue("delivery-" + suffix), createQueue("delivery-dlq-" + suffix));
+    }
+
+    public record DeliveryResources(String table, String queue, String deadLetterQueue) {
+        public DeliveryConfig config() {
+            return DeliveryConfig.of(queue, deadLetterQueue, table);
+        }
+    }
+
+    /** The DeliveriesTable of template.yaml: pk/sk plus two KEYS_ONLY indexes. */
+    public static void createDeliveriesTable(DynamoDbClient dynamoDb, String name) {
+        dynamoDb.createTable(request -> request.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("gsi1pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("gsi1sk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("parked_pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("parked_sk").attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+                .globalSecondaryIndexes(
+                        index(DeliveryLog.BY_TIME_INDEX, "gsi1pk", "gsi1sk"),
+                        index(DeliveryLog.PARKED_INDEX, "parked_pk", "parked_sk")));
+    }
+
+    private static GlobalSecondaryIndex index(String name, String hash, String range) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(KeySchemaElement.builder().attributeName(hash).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(range).keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                .build();
+    }
+
+    public SqsClient sqsClient() {
+        return sqs();
     }
 
     public String createQueue(String name) {

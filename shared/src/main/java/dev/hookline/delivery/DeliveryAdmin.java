@@ -1,0 +1,145 @@
+package dev.hookline.delivery;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.auth.Principal;
+import dev.hookline.auth.Scope;
+import dev.hookline.delivery.DeliveryMessages.Delivery;
+import dev.hookline.delivery.DeliveryRecord.Status;
+import dev.hookline.errors.ApiException;
+import dev.hookline.json.Json;
+import dev.hookline.model.Webhook;
+import dev.hookline.storage.DeliveryLog;
+import dev.hookline.storage.Page;
+import dev.hookline.webhooks.WebhookService;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The delivery operations of the registry API: the log, manual retry, recover, test pings and re-enabling
+ * (closing the circuit). Everything that sends goes through the delivery queue, so the API never POSTs itself.
+ */
+public final class DeliveryAdmin {
+
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+    private static final Pattern DELIVERY_ID = Pattern.compile("msg_[0-9A-Za-z_-]{1,64}");
+
+    /** What a retry, recover or test answered: the delivery id it concerns (if one) and the queued command. */
+    public record Accepted(Optional<String> deliveryId, String what) {
+    }
+
+    private final WebhookService webhooks;
+    private final DeliveryLog log;
+    private final SqsClient sqs;
+    private final String deliveryQueueUrl;
+    private final Clock clock;
+
+    public DeliveryAdmin(WebhookService webhooks, DeliveryLog log, SqsClient sqs, String deliveryQueueUrl, Clock clock) {
+        this.webhooks = webhooks;
+        this.log = log;
+        this.sqs = sqs;
+        this.deliveryQueueUrl = deliveryQueueUrl;
+        this.clock = clock;
+    }
+
+    public Page<DeliveryRecord> list(Principal principal, String webhookId, Optional<String> status,
+            Optional<String> cursor, int limit) {
+        Webhook webhook = webhooks.get(principal, webhookId);
+        Set<Status> statuses = status.map(text -> Set.of(Status.parse(text).orElseThrow(() -> ApiException.validation(
+                "status", "invalid_value", "status is one of sending, retrying, succeeded, failed, aborted, parked, queued."))))
+                .orElse(Set.of());
+        return log.list(webhook.id(), statuses, cursor, limit);
+    }
+
+    public DeliveryRecord get(Principal principal, String webhookId, String deliveryId) {
+        Webhook webhook = webhooks.get(principal, webhookId);
+        return find(webhook, deliveryId);
+    }
+
+    /** Re-sends one delivery that has ended (failed, aborted, or succeeded with its payload still kept). */
+    public Accepted retry(Principal principal, String webhookId, String deliveryId) {
+        principal.require(Scope.ADMIN);
+        Webhook webhook = webhooks.get(principal, webhookId);
+        DeliveryRecord record = find(webhook, deliveryId);
+        if (!record.status().terminal()) {
+            throw ApiException.conflict("delivery_in_progress", "This delivery is still being attempted or is parked.");
+        }
+        if (record.payload().isEmpty()) {
+            throw ApiException.conflict("payload_not_retained",
+                    "The payload of this delivery is no longer kept (only failed and parked deliveries keep theirs).");
+        }
+        Optional<Integer> series = log.requeue(webhook.id(), deliveryId, Set.of(record.status()), clock.instant());
+        if (series.isEmpty()) {
+            throw ApiException.conflict("concurrent_modification", "The delivery changed meanwhile; read it again.");
+        }
+        ObjectNode payload = (ObjectNode) Json.parse(record.payload().get());
+        send(new Delivery(deliveryId, webhook.id(), webhook.companyId(), record.eventId(), series.get(), payload, false,
+                true).toJson());
+        return new Accepted(Optional.of(deliveryId), "retry");
+    }
+
+    /** Queues a paged re-send of the failed (and dead-lettered) deliveries created since {@code since}. */
+    public Accepted recover(Principal principal, String webhookId, String since) {
+        principal.require(Scope.ADMIN);
+        Webhook webhook = webhooks.get(principal, webhookId);
+        Instant from;
+        try {
+            from = Instant.parse(since == null ? "" : since);
+        } catch (DateTimeParseException e) {
+            throw ApiException.validation("since", "invalid_value", "since is an RFC 3339 UTC time, e.g. 2026-11-23T10:00:00Z.");
+        }
+        if (from.isAfter(clock.instant())) {
+            throw ApiException.validation("since", "out_of_range", "since is in the future.");
+        }
+        send(DeliveryMessages.recoverCommand(webhook.id(), webhook.companyId(), from, Optional.empty()));
+        return new Accepted(Optional.empty(), "recover");
+    }
+
+    /** Queues a ping; it is sent even while the circuit is open, and its success closes the circuit. */
+    public Accepted test(Principal principal, String webhookId) {
+        principal.require(Scope.ADMIN);
+        Webhook webhook = webhooks.get(principal, webhookId);
+        String eventId = "test_" + UUID.randomUUID();
+        String deliveryId = "msg_test_" + UUID.randomUUID().toString().replace("-", "");
+        ObjectNode payload = Json.object();
+        payload.put("type", "ping");
+        payload.put("timestamp", clock.instant().toString());
+        payload.put("event_id", eventId);
+        payload.put("company_id", webhook.companyId());
+        payload.putObject("webhook").put("id", webhook.id());
+        payload.putObject("data").put("success", true);
+        send(new Delivery(deliveryId, webhook.id(), webhook.companyId(), eventId, 0, payload, true, true).toJson());
+        return new Accepted(Optional.of(deliveryId), "test");
+    }
+
+    /**
+     * After a PATCH that set {@code active: true}: closes the circuit if open and queues the replay of whatever
+     * was parked (also what was parked while the tenant had it inactive).
+     */
+    public void reenabled(Webhook webhook) {
+        log.closeCircuit(webhook.id());
+        send(DeliveryMessages.replayCommand(webhook.id(), webhook.companyId(), Optional.empty()));
+    }
+
+    public WebhookHealth health(Webhook webhook) {
+        return log.health(webhook.id());
+    }
+
+    private DeliveryRecord find(Webhook webhook, String deliveryId) {
+        if (deliveryId == null || !DELIVERY_ID.matcher(deliveryId).matches()) {
+            throw ApiException.notFound("No delivery with this id.");
+        }
+        return log.find(webhook.id(), deliveryId).filter(r -> r.companyId().equals(webhook.companyId()))
+                .orElseThrow(() -> ApiException.notFound("No delivery with this id."));
+    }
+
+    private void send(String body) {
+        sqs.sendMessage(request -> request.queueUrl(deliveryQueueUrl).messageBody(body));
+    }
+}

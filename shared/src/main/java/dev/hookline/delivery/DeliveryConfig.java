@@ -1,0 +1,81 @@
+package dev.hookline.delivery;
+
+import dev.hookline.config.Env;
+import java.time.Duration;
+
+/**
+ * The delivery function's resources and limits, read once per container (docs/delivery.md lists the variables).
+ *
+ * @param deliveryQueueUrl      the queue fan-out fills; retries, replays and tests are sent back to it
+ * @param deadLetterQueueUrl    where a delivery goes with its last error once its attempts are used up
+ * @param deliveriesTable       the delivery log, parked deliveries and per-webhook circuit state
+ * @param circuitThreshold      consecutive failed attempts that open a webhook's circuit
+ * @param logRetention          how long delivery records (and parked payloads) are kept (DynamoDB TTL)
+ * @param cacheTtl              how long a container trusts its cached webhook and secrets
+ * @param connectTimeout        TCP + TLS connect limit per attempt
+ * @param totalTimeout          whole-attempt limit (connect, send, wait, read), enforced by aborting the request
+ * @param maxResponseBytes      how much of a response body is read; the rest is discarded with the connection
+ */
+public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable,
+        int circuitThreshold, Duration logRetention, Duration cacheTtl, Duration connectTimeout, Duration totalTimeout,
+        int maxResponseBytes) {
+
+    public static final int DEFAULT_CIRCUIT_THRESHOLD = 20;
+    public static final Duration DEFAULT_LOG_RETENTION = Duration.ofDays(30);
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofSeconds(15);
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024;
+
+    public DeliveryConfig {
+        if (circuitThreshold < 1) {
+            throw new IllegalArgumentException("circuitThreshold must be positive");
+        }
+    }
+
+    public static DeliveryConfig fromEnvironment() {
+        return new DeliveryConfig(
+                Env.required("DELIVERY_QUEUE_URL"),
+                Env.required("DELIVERY_DLQ_URL"),
+                Env.required("DELIVERIES_TABLE"),
+                Env.integer("CIRCUIT_FAILURE_THRESHOLD", DEFAULT_CIRCUIT_THRESHOLD),
+                Duration.ofDays(Env.integer("DELIVERY_LOG_RETENTION_DAYS", (int) DEFAULT_LOG_RETENTION.toDays())),
+                Duration.ofSeconds(Env.integer("WEBHOOK_CACHE_SECONDS", (int) DEFAULT_CACHE_TTL.toSeconds())),
+                Duration.ofMillis(Env.integer("DELIVERY_CONNECT_TIMEOUT_MS", (int) DEFAULT_CONNECT_TIMEOUT.toMillis())),
+                Duration.ofMillis(Env.integer("DELIVERY_TOTAL_TIMEOUT_MS", (int) DEFAULT_TOTAL_TIMEOUT.toMillis())),
+                DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    /** What the registry API's delivery operations need: the queue to send to and the log. */
+    public static DeliveryConfig forApi() {
+        return new DeliveryConfig(
+                Env.required("DELIVERY_QUEUE_URL"),
+                "",
+                Env.required("DELIVERIES_TABLE"),
+                DEFAULT_CIRCUIT_THRESHOLD,
+                Duration.ofDays(Env.integer("DELIVERY_LOG_RETENTION_DAYS", (int) DEFAULT_LOG_RETENTION.toDays())),
+                DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    /** Explicit resources with the default limits (tests, the local runner). */
+    public static DeliveryConfig of(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, DEFAULT_CIRCUIT_THRESHOLD,
+                DEFAULT_LOG_RETENTION, DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
+                DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    public DeliveryConfig withCircuitThreshold(int value) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, value, logRetention, cacheTtl,
+                connectTimeout, totalTimeout, maxResponseBytes);
+    }
+
+    public DeliveryConfig withCacheTtl(Duration value) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
+                value, connectTimeout, totalTimeout, maxResponseBytes);
+    }
+
+    public DeliveryConfig withTimeouts(Duration connect, Duration total) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
+                cacheTtl, connect, total, maxResponseBytes);
+    }
+}

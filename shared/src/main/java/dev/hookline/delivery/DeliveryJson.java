@@ -1,0 +1,72 @@
+package dev.hookline.delivery;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.json.Json;
+
+/** API representations of deliveries and of a webhook's delivery state. */
+public final class DeliveryJson {
+
+    private DeliveryJson() {
+    }
+
+    public static ObjectNode render(DeliveryRecord record, boolean withAttempts) {
+        ObjectNode node = Json.object();
+        node.put("id", record.deliveryId());
+        node.put("webhook_id", record.webhookId());
+        node.put("event_id", record.eventId());
+        node.put("event_type", record.eventType());
+        node.put("status", record.status().wire());
+        node.put("attempts", record.attempts());
+        node.put("created_at", record.createdAt().toString());
+        node.put("updated_at", record.updatedAt().toString());
+        node.put("next_attempt_at", record.nextAttemptAt() == null ? null : record.nextAttemptAt().toString());
+        node.put("last_error", record.lastError());
+        if (!record.attemptLog().isEmpty()) {
+            DeliveryRecord.Attempt last = record.attemptLog().get(record.attemptLog().size() - 1);
+            node.put("last_status_code", last.status() == 0 ? null : last.status());
+        } else {
+            node.putNull("last_status_code");
+        }
+        if (withAttempts) {
+            ArrayNode attempts = node.putArray("attempt_log");
+            for (DeliveryRecord.Attempt attempt : record.attemptLog()) {
+                ObjectNode a = attempts.addObject();
+                a.put("attempt", attempt.number());
+                a.put("at", attempt.at().toString());
+                a.put("status_code", attempt.status() == 0 ? null : attempt.status());
+                a.put("latency_ms", attempt.latencyMillis());
+                a.put("error_class", attempt.errorClass());
+                a.put("response_snippet", attempt.snippet());
+            }
+        }
+        return node;
+    }
+
+    /**
+     * Adds the delivery state to a rendered webhook: {@code circuit_state}, {@code circuit_failure_count},
+     * {@code disabled_at}, {@code disabled_reason}, {@code last_delivery}. While the circuit is open the webhook
+     * reads as {@code active: false}; PATCH {@code active: true} re-enables it.
+     */
+    public static ObjectNode addHealth(ObjectNode webhook, WebhookHealth health) {
+        if (health.open()) {
+            webhook.put("active", false);
+        }
+        webhook.put("circuit_state", health.circuitState());
+        webhook.put("circuit_failure_count", health.consecutiveFailures());
+        webhook.put("disabled_at", health.disabledAt() == null ? null : health.disabledAt().toString());
+        webhook.put("disabled_reason", health.disabledReason());
+        if (health.last().isPresent()) {
+            WebhookHealth.LastOutcome last = health.last().get();
+            ObjectNode node = webhook.putObject("last_delivery");
+            node.put("delivery_id", last.deliveryId());
+            node.put("status", last.status());
+            node.put("status_code", last.httpStatus() == 0 ? null : last.httpStatus());
+            node.put("error_class", last.error());
+            node.put("at", last.at().toString());
+        } else {
+            webhook.putNull("last_delivery");
+        }
+        return webhook;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.hookline.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.json.Json;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the delivery queue carries: fan-out's delivery messages ({@code dev.hookline.fanout.DeliveryMessage},
+ * docs/delivery-payload.md) plus two optional flags, and control commands that page through replays.
+ */
+public final class DeliveryMessages {
+
+    private DeliveryMessages() {
+    }
+
+    public sealed interface Incoming {
+    }
+
+    /**
+     * One delivery. {@code attempt} is the series the message belongs to (attempts made before it was sent);
+     * {@code bypassCircuit} for pings and manual retries, which go out even while the circuit is open.
+     */
+    public record Delivery(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
+            ObjectNode payload, boolean test, boolean bypassCircuit) implements Incoming {
+
+        public String eventType() {
+            JsonNode type = payload.get("type");
+            return type != null && type.isTextual() ? type.asText() : "unknown";
+        }
+
+        public String toJson() {
+            ObjectNode node = Json.object();
+            node.put("delivery_id", deliveryId);
+            node.put("webhook_id", webhookId);
+            node.put("company_id", companyId);
+            node.put("event_id", eventId);
+            node.put("attempt", attempt);
+            node.set("payload", payload);
+            if (test) {
+                node.put("test", true);
+            }
+            if (bypassCircuit) {
+                node.put("bypass_circuit", true);
+            }
+            return Json.write(node);
+        }
+    }
+
+    /** Re-send a page of a webhook's parked deliveries, then continue with {@code cursor}. */
+    public record ReplayParked(String webhookId, String companyId, Optional<String> cursor) implements Incoming {
+    }
+
+    /** Re-send a page of a webhook's failed deliveries created since {@code since}, then continue. */
+    public record Recover(String webhookId, String companyId, Instant since, Optional<String> cursor) implements Incoming {
+    }
+
+    public static final class InvalidMessage extends RuntimeException {
+        public InvalidMessage(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    public static Incoming parse(String body) {
+        JsonNode node;
+        try {
+            node = Json.parse(body);
+        } catch (Json.MalformedJsonException e) {
+            throw new InvalidMessage("not JSON");
+        }
+        if (!node.isObject()) {
+            throw new InvalidMessage("not a JSON object");
+        }
+        if (node.has("command")) {
+            String command = node.path("command").asText();
+            String webhookId = text(node, "webhook_id");
+            String companyId = text(node, "company_id");
+            Optional<String> cursor = Optional.ofNullable(node.get("cursor")).filter(JsonNode::isTextual).map(JsonNode::asText);
+            return switch (command) {
+                case "replay_parked" -> new ReplayParked(webhookId, companyId, cursor);
+                case "recover" -> new Recover(webhookId, companyId, Instant.parse(text(node, "since")), cursor);
+                default -> throw new InvalidMessage("unknown command");
+            };
+        }
+        JsonNode payload = node.get("payload");
+        if (payload == null || !payload.isObject()) {
+            throw new InvalidMessage("payload is missing or not an object");
+        }
+        return new Delivery(text(node, "delivery_id"), text(node, "webhook_id"), text(node, "company_id"),
+                text(node, "event_id"), node.path("attempt").asInt(0), (ObjectNode) payload,
+                node.path("test").asBoolean(false), node.path("bypass_circuit").asBoolean(false));
+    }
+
+    public static String replayCommand(String webhookId, String companyId, Optional<String> cursor) {
+        ObjectNode node = Json.object().put("command", "replay_parked").put("webhook_id", webhookId).put("company_id", companyId);
+        cursor.ifPresent(c -> node.put("cursor", c));
+        return Json.write(node);
+    }
+
+    public static String recoverCommand(String webhookId, String companyId, Instant since, Optional<String> cursor) {
+        ObjectNode node = Json.object().put("command", "recover").put("webhook_id", webhookId).put("company_id", companyId)
+                .put("since", since.toString());
+        cursor.ifPresent(c -> node.put("cursor", c));
+        return Json.write(node);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new InvalidMessage(field + " is missing");
+        }
+        return value.asText();
+    }
+}

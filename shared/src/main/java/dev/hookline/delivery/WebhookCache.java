@@ -1,0 +1,69 @@
+package dev.hookline.delivery;
+
+import dev.hookline.model.Webhook;
+import dev.hookline.storage.DeliveryLog;
+import dev.hookline.storage.WebhookStore;
+import dev.hookline.webhooks.WebhookService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Per-container cache of what a delivery needs about its webhook: the webhook, its opened signing secrets and its
+ * circuit. Entries live {@code ttl}, so a webhook disabled, deleted or re-keyed elsewhere stops being used within
+ * that time; this container's own circuit changes apply at once.
+ */
+public final class WebhookCache {
+
+    /** A webhook as delivery sees it; {@code webhook} is empty when it does not exist (or was deleted). */
+    public record Entry(Optional<Webhook> webhook, List<String> secrets, WebhookHealth health, Instant loadedAt) {
+        public Entry withHealth(WebhookHealth value) {
+            return new Entry(webhook, secrets, value, loadedAt);
+        }
+    }
+
+    private final WebhookStore webhooks;
+    private final WebhookService service;
+    private final DeliveryLog log;
+    private final Duration ttl;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+    public WebhookCache(WebhookStore webhooks, WebhookService service, DeliveryLog log, Duration ttl, Clock clock) {
+        this.webhooks = webhooks;
+        this.service = service;
+        this.log = log;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    public Entry get(String companyId, String webhookId) {
+        Instant now = clock.instant();
+        Entry cached = entries.get(key(companyId, webhookId));
+        if (cached != null && cached.loadedAt().plus(ttl).isAfter(now)) {
+            return cached;
+        }
+        Optional<Webhook> webhook = webhooks.find(companyId, webhookId).filter(w -> !w.deleted());
+        List<String> secrets = webhook.map(w -> service.signingSecrets(w, now)).orElse(List.of());
+        Entry entry = new Entry(webhook, secrets, log.health(webhookId), now);
+        entries.put(key(companyId, webhookId), entry);
+        return entry;
+    }
+
+    /** Applies a circuit change this container made (or learned) to its cached entry. */
+    public void updateHealth(String companyId, String webhookId, UnaryOperator<WebhookHealth> change) {
+        entries.computeIfPresent(key(companyId, webhookId), (k, entry) -> entry.withHealth(change.apply(entry.health())));
+    }
+
+    public void invalidate(String companyId, String webhookId) {
+        entries.remove(key(companyId, webhookId));
+    }
+
+    private static String key(String companyId, String webhookId) {
+        return companyId + "/" + webhookId;
+    }
+}

@@ -1,0 +1,442 @@
+package dev.hookline.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.auth.Principal;
+import dev.hookline.delivery.DeliveryRecord.Status;
+import dev.hookline.delivery.DeliveryService.Outcome;
+import dev.hookline.delivery.DeliveryService.Received;
+import dev.hookline.fanout.DeliveryMessage;
+import dev.hookline.json.Json;
+import dev.hookline.model.Webhook;
+import dev.hookline.security.UrlGuard;
+import dev.hookline.storage.DeliveryLog;
+import dev.hookline.testing.TestReceiver;
+import dev.hookline.testing.TestReceiver.Response;
+import dev.hookline.testing.TestStack;
+import dev.hookline.testing.TestStack.DeliveryResources;
+import dev.hookline.webhooks.WebhookService;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The delivery pipeline on DynamoDB Local and ElasticMQ against a receiver on 127.0.0.1: each pump receives from
+ * the real delivery queue, runs {@link DeliveryService#process} and deletes what Lambda's event source mapping
+ * would delete (everything not reported as a batch item failure).
+ */
+class DeliveryServiceIT {
+
+    private static TestStack stack;
+    private DeliveryResources resources;
+    private DeliveryService delivery;
+    private DeliveryAdmin admin;
+    private DeliveryLog log;
+    private TestReceiver receiver;
+    private Principal principal;
+    private SqsClient sqs;
+
+    @BeforeAll
+    static void startStack() {
+        stack = TestStack.createLocal();
+    }
+
+    @BeforeEach
+    void setUp() {
+        resources = stack.createDeliveryResources();
+        DeliveryConfig config = resources.config().withCircuitThreshold(3).withCacheTtl(Duration.ZERO);
+        delivery = stack.services().delivery(config, stack.services().urlGuard());
+        admin = stack.services().deliveryAdmin(config);
+        log = stack.services().deliveryLog(config);
+        receiver = new TestReceiver();
+        principal = TestStack.admin("company-" + UUID.randomUUID());
+        sqs = stack.sqsClient();
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.close();
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    @Test
+    void deliversASignedPostThatTheOfficialLibraryVerifiesOverTheExactBytes() {
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String deliveryId = enqueue(created.webhook(), "evt-1");
+
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+
+        TestReceiver.Request request = single(receiver.requests());
+        assertEquals(deliveryId, request.header("webhook-id"));
+        assertTrue(request.header("user-agent").startsWith("Hookline/"));
+        assertEquals("application/json; charset=UTF-8", request.header("content-type"));
+        assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(created.secret())
+                .verify(request.bodyText(), officialHeaders(request)));
+        DeliveryRecord record = log.find(created.webhook().id(), deliveryId).orElseThrow();
+        assertEquals(Status.SUCCEEDED, record.status());
+        assertEquals(1, record.attempts());
+        assertEquals(200, record.attemptLog().get(0).status());
+        assertEquals("ticket.create", record.eventType());
+        WebhookHealth health = admin.health(created.webhook());
+        assertEquals("succeeded", health.last().orElseThrow().status());
+        assertEquals("closed", health.circuitState());
+    }
+
+    @Test
+    void aServerErrorIsRetriedAfterTheBackoffAndThenSucceeds() throws Exception {
+        receiver.then(Response.of(503).withBody("busy"));
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String deliveryId = enqueue(created.webhook(), "evt-retry");
+
+        assertEquals(List.of(Outcome.RETRY), pump());
+        DeliveryRecord retrying = log.find(created.webhook().id(), deliveryId).orElseThrow();
+        assertEquals(Status.RETRYING, retrying.status());
+        long backoff = Duration.between(retrying.updatedAt(), retrying.nextAttemptAt()).toMillis();
+        assertTrue(backoff >= 4_000 && backoff <= 6_000, "first backoff is 5 s ± 20 %: " + backoff);
+        assertEquals("busy", retrying.attemptLog().get(0).snippet());
+        assertEquals(List.of(), pump(), "the message is invisible during its backoff");
+
+        Thread.sleep(backoff + 1_000);
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+
+        DeliveryRecord done = log.find(created.webhook().id(), deliveryId).orElseThrow();
+        assertEquals(Status.SUCCEEDED, done.status());
+        assertEquals(2, done.attempts());
+        assertEquals(List.of(503, 200), done.attemptLog().stream().map(DeliveryRecord.Attempt::status).toList());
+        List<TestReceiver.Request> requests = receiver.requests();
+        assertEquals(2, requests.size());
+        assertEquals(requests.get(0).header("webhook-id"), requests.get(1).header("webhook-id"), "stable id across retries");
+        assertTrue(Duration.between(requests.get(0).at(), requests.get(1).at()).toMillis() >= 4_000);
+    }
+
+    @Test
+    void exhaustedRetriesSendTheDeliveryToTheDeadLetterQueueWithTheLastError() throws Exception {
+        receiver.always(Response.of(500));
+        WebhookService.WithSecret created = webhook(receiver.url(), 1); // two attempts
+        String deliveryId = enqueue(created.webhook(), "evt-dead");
+
+        assertEquals(List.of(Outcome.RETRY), pump());
+        Thread.sleep(6_500);
+        assertEquals(List.of(Outcome.FAILED), pump());
+
+        assertEquals(List.of(), pump(), "deleted from the delivery queue");
+        List<Message> dead = stack.drain(resources.deadLetterQueue());
+        assertEquals(1, dead.size());
+        assertEquals("HTTP 500 after 2 attempt(s)", dead.get(0).messageAttributes().get("hookline-reason").stringValue());
+        assertEquals(deliveryId, Json.parse(dead.get(0).body()).path("delivery_id").asText());
+        DeliveryRecord record = log.find(created.webhook().id(), deliveryId).orElseThrow();
+        assertEquals(Status.FAILED, record.status());
+        assertTrue(record.payload().isPresent(), "a failed delivery keeps its payload for recover");
+    }
+
+    @Test
+    void goneDisablesTheWebhookAndLaterDeliveriesAreParkedNotAttempted() {
+        receiver.always(Response.of(410));
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        String first = enqueue(created.webhook(), "evt-gone");
+
+        assertEquals(List.of(Outcome.ABORTED), pump());
+        assertEquals(Status.ABORTED, log.find(created.webhook().id(), first).orElseThrow().status());
+        WebhookHealth health = admin.health(created.webhook());
+        assertEquals("open", health.circuitState());
+        assertEquals("HTTP 410 Gone", health.disabledReason());
+        assertTrue(health.disabledAt() != null);
+        assertTrue(stack.drain(resources.deadLetterQueue()).isEmpty(), "an abort is not a failure to dead-letter");
+
+        String second = enqueue(created.webhook(), "evt-after-gone");
+        assertEquals(List.of(Outcome.PARKED), pump());
+        assertEquals(1, receiver.requests().size());
+        assertEquals(Status.PARKED, log.find(created.webhook().id(), second).orElseThrow().status());
+    }
+
+    @Test
+    void abortMessageHeaderStopsRetriesWithoutDisabling() {
+        receiver.always(Response.of(500).withHeader("webhook-delivery", "abort-message"));
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        String id = enqueue(created.webhook(), "evt-abort");
+
+        assertEquals(List.of(Outcome.ABORTED), pump());
+        assertEquals(Status.ABORTED, log.find(created.webhook().id(), id).orElseThrow().status());
+        assertEquals("closed", admin.health(created.webhook()).circuitState());
+    }
+
+    @Test
+    void retryAfterIsHonouredAndOverloadWaitsAtLeastAMinute() {
+        receiver.then(Response.of(429).withHeader("Retry-After", "120"), Response.of(502));
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        String throttled = enqueue(created.webhook(), "evt-429");
+        assertEquals(List.of(Outcome.RETRY), pump());
+        DeliveryRecord record = log.find(created.webhook().id(), throttled).orElseThrow();
+        long wait = Duration.between(record.updatedAt(), record.nextAttemptAt()).toSeconds();
+        assertTrue(wait >= 119 && wait <= 121, "Retry-After: 120 honoured: " + wait);
+
+        String overloaded = enqueue(created.webhook(), "evt-502");
+        assertEquals(List.of(Outcome.RETRY), pump());
+        DeliveryRecord second = log.find(created.webhook().id(), overloaded).orElseThrow();
+        long overloadWait = Duration.between(second.updatedAt(), second.nextAttemptAt()).toSeconds();
+        assertTrue(overloadWait >= 59 && overloadWait <= 61, "502 waits the overload minimum: " + overloadWait);
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndFailsTheDelivery() {
+        receiver.then(Response.of(302).withHeader("Location", receiver.url("/elsewhere")));
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        String id = enqueue(created.webhook(), "evt-redirect");
+
+        assertEquals(List.of(Outcome.FAILED), pump());
+        assertEquals(List.of("/hook"), receiver.requests().stream().map(TestReceiver.Request::path).toList());
+        DeliveryRecord record = log.find(created.webhook().id(), id).orElseThrow();
+        assertEquals(SendResult.REDIRECT, record.attemptLog().get(0).errorClass());
+        assertEquals(1, stack.drain(resources.deadLetterQueue()).size());
+    }
+
+    @Test
+    void aHostThatResolvesToAPrivateAddressAtSendTimeIsRefusedWithoutConnecting() throws Exception {
+        // Registered while it resolved to a public address; at send time it rebinds to loopback, where a receiver listens.
+        WebhookService.WithSecret created = webhook("https://rebind.test:" + receiver.port() + "/hook", 5);
+        UrlGuard deployed = new UrlGuard(UrlGuard.Policy.deployed(),
+                host -> List.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})));
+        DeliveryService guarded = stack.services().delivery(resources.config().withCacheTtl(Duration.ZERO), deployed);
+        String id = enqueue(created.webhook(), "evt-rebind");
+
+        assertEquals(List.of(Outcome.FAILED), pump(guarded));
+        assertEquals(List.of(), receiver.requests());
+        DeliveryRecord record = log.find(created.webhook().id(), id).orElseThrow();
+        assertEquals(SendResult.SSRF_BLOCKED, record.attemptLog().get(0).errorClass());
+    }
+
+    @Test
+    void duringARotationOverlapBothSignaturesAreSentAndEachSecretVerifies() {
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        WebhookService.WithSecret rotated = stack.services().webhooks()
+                .rotateSecret(principal, created.webhook().id(), Optional.empty());
+        enqueue(rotated.webhook(), "evt-rotation");
+
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        TestReceiver.Request request = single(receiver.requests());
+        assertEquals(2, request.header("webhook-signature").split(" ").length);
+        assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(created.secret()).verify(request.bodyText(), officialHeaders(request)));
+        assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(rotated.secret()).verify(request.bodyText(), officialHeaders(request)));
+    }
+
+    @Test
+    void aDuplicatedMessagePostsOnceInTheSameBatchAndAfterSuccess() {
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String body = message(created.webhook(), "evt-dup");
+        send(body);
+        send(body);
+        List<Outcome> first = pump();
+        assertEquals(2, first.size());
+        assertTrue(first.contains(Outcome.DELIVERED) && first.contains(Outcome.DUPLICATE), first.toString());
+
+        send(body); // a redelivery or a re-run fan-out, after success
+        assertEquals(List.of(Outcome.DUPLICATE), pump());
+        assertEquals(1, receiver.requests().size());
+    }
+
+    // ------------------------------------------------------------------ circuit, replay, recover
+
+    @Test
+    void theCircuitOpensAfterTheThresholdParksNewDeliveriesAndReplaysThemWhenReEnabled() {
+        receiver.always(Response.of(500));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        for (int i = 0; i < 3; i++) {
+            enqueue(created.webhook(), "evt-fail-" + i);
+        }
+        assertEquals(List.of(Outcome.FAILED, Outcome.FAILED, Outcome.FAILED), pump());
+        WebhookHealth open = admin.health(created.webhook());
+        assertEquals("open", open.circuitState());
+        assertEquals(3, open.consecutiveFailures());
+        assertTrue(open.disabledReason().startsWith("3 consecutive failed attempts"), open.disabledReason());
+
+        String parkedA = enqueue(created.webhook(), "evt-parked-a");
+        String parkedB = enqueue(created.webhook(), "evt-parked-b");
+        assertEquals(List.of(Outcome.PARKED, Outcome.PARKED), pump());
+        assertEquals(3, receiver.requests().size(), "parked deliveries are not attempted");
+        assertEquals(2, log.parked(created.webhook().id(), Optional.empty(), 10).items().size());
+
+        receiver.always(Response.of(204));
+        admin.reenabled(created.webhook());
+        assertEquals(List.of(Outcome.COMMAND), pump());
+        assertEquals(List.of(Outcome.DELIVERED, Outcome.DELIVERED), pump());
+
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedA).orElseThrow().status());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedB).orElseThrow().status());
+        assertEquals("closed", admin.health(created.webhook()).circuitState());
+        assertEquals(List.of(), log.parked(created.webhook().id(), Optional.empty(), 10).items());
+    }
+
+    @Test
+    void aSuccessfulTestPingClosesAnOpenCircuitAndReplaysWhatWasParked() {
+        receiver.always(Response.of(410));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        enqueue(created.webhook(), "evt-gone");
+        assertEquals(List.of(Outcome.ABORTED), pump());
+        String parked = enqueue(created.webhook(), "evt-parked");
+        assertEquals(List.of(Outcome.PARKED), pump());
+
+        receiver.always(Response.of(200));
+        DeliveryAdmin.Accepted ping = admin.test(principal, created.webhook().id());
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        assertEquals("ping", Json.parse(receiver.requests().get(1).bodyText()).path("type").asText());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), ping.deliveryId().orElseThrow()).orElseThrow().status());
+        assertEquals("closed", admin.health(created.webhook()).circuitState());
+
+        assertEquals(List.of(Outcome.COMMAND), pump());
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parked).orElseThrow().status());
+    }
+
+    @Test
+    void recoverResendsTheFailedDeliveriesCreatedSinceTheGivenTime() throws Exception {
+        // Three failures would open the circuit at the suite's threshold of 3 (recovered deliveries would then park).
+        delivery = stack.services().delivery(resources.config().withCircuitThreshold(10).withCacheTtl(Duration.ZERO),
+                stack.services().urlGuard());
+        receiver.always(Response.of(500));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        String before = enqueue(created.webhook(), "evt-before");
+        assertEquals(List.of(Outcome.FAILED), pump());
+        Thread.sleep(20);
+        Instant since = Instant.now();
+        String a = enqueue(created.webhook(), "evt-a");
+        String b = enqueue(created.webhook(), "evt-b");
+        assertEquals(List.of(Outcome.FAILED, Outcome.FAILED), pump());
+        assertEquals(3, stack.drain(resources.deadLetterQueue()).size());
+
+        receiver.always(Response.of(200));
+        admin.recover(principal, created.webhook().id(), since.toString());
+        assertEquals(List.of(Outcome.COMMAND), pump());
+        assertEquals(List.of(Outcome.DELIVERED, Outcome.DELIVERED), pump());
+
+        assertEquals(Status.FAILED, log.find(created.webhook().id(), before).orElseThrow().status());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), a).orElseThrow().status());
+        DeliveryRecord recovered = log.find(created.webhook().id(), b).orElseThrow();
+        assertEquals(Status.SUCCEEDED, recovered.status());
+        assertEquals(2, recovered.attempts());
+        assertTrue(recovered.payload().isEmpty(), "the payload is dropped once it is back on the queue");
+    }
+
+    @Test
+    void aManualRetryResendsOneFailedDelivery() {
+        receiver.always(Response.of(400));
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        String id = enqueue(created.webhook(), "evt-manual");
+        assertEquals(List.of(Outcome.FAILED), pump(), "a 400 is not retried automatically");
+
+        receiver.always(Response.of(200));
+        admin.retry(principal, created.webhook().id(), id);
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        DeliveryRecord record = log.find(created.webhook().id(), id).orElseThrow();
+        assertEquals(Status.SUCCEEDED, record.status());
+        assertEquals(2, record.attemptLog().size());
+    }
+
+    @Test
+    void theLogListsNewestFirstFiltersByStatusAndPages() {
+        receiver.then(Response.of(400));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        String failed = enqueue(created.webhook(), "evt-list-0");
+        assertEquals(List.of(Outcome.FAILED), pump());
+        List<String> ok = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            ok.add(enqueue(created.webhook(), "evt-list-" + i));
+            assertEquals(List.of(Outcome.DELIVERED), pump());
+        }
+        var page1 = admin.list(principal, created.webhook().id(), Optional.empty(), Optional.empty(), 2);
+        assertEquals(List.of(ok.get(2), ok.get(1)), page1.items().stream().map(DeliveryRecord::deliveryId).toList());
+        var page2 = admin.list(principal, created.webhook().id(), Optional.empty(), page1.nextCursor(), 2);
+        assertEquals(List.of(ok.get(0), failed), page2.items().stream().map(DeliveryRecord::deliveryId).toList());
+        assertEquals(Optional.empty(), page2.nextCursor());
+        var failures = admin.list(principal, created.webhook().id(), Optional.of("failed"), Optional.empty(), 10);
+        assertEquals(List.of(failed), failures.items().stream().map(DeliveryRecord::deliveryId).toList());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private WebhookService.WithSecret webhook(String url, int retries) {
+        ObjectNode body = (ObjectNode) Json.parse("""
+                {"name": "receiver", "url": "%s", "resource": "ticket", "trigger": "create", "retries": %d}
+                """.formatted(url, retries));
+        return stack.services().webhooks().create(principal, body, Optional.empty());
+    }
+
+    private String message(Webhook webhook, String eventId) {
+        ObjectNode payload = Json.object();
+        payload.put("type", "ticket.create");
+        payload.put("timestamp", Instant.now().toString());
+        payload.put("event_id", eventId);
+        payload.put("company_id", webhook.companyId());
+        payload.putObject("data").put("id", 42).put("subject", "Zoë's printer is on fire 🔥");
+        String deliveryId = DeliveryMessage.deliveryId(eventId, webhook.id());
+        return Json.write(new DeliveryMessage(deliveryId, webhook.id(), webhook.companyId(), eventId, 0, payload).toJson());
+    }
+
+    private String enqueue(Webhook webhook, String eventId) {
+        send(message(webhook, eventId));
+        return DeliveryMessage.deliveryId(eventId, webhook.id());
+    }
+
+    private void send(String body) {
+        sqs.sendMessage(request -> request.queueUrl(resources.queue()).messageBody(body));
+    }
+
+    private List<Outcome> pump() {
+        return pump(delivery);
+    }
+
+    /** One receive of up to 10 messages, processed as Lambda would, in receive order. */
+    private List<Outcome> pump(DeliveryService service) {
+        List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(resources.queue())
+                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Outcome> outcomes = service.process(messages.stream()
+                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body())).toList());
+        List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
+        List<Outcome> result = new ArrayList<>();
+        for (Message m : messages) {
+            Outcome outcome = outcomes.get(m.messageId());
+            result.add(outcome);
+            if (!outcome.keepOnQueue()) {
+                delete.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(delete.size()))
+                        .receiptHandle(m.receiptHandle()).build());
+            }
+        }
+        if (!delete.isEmpty()) {
+            sqs.deleteMessageBatch(request -> request.queueUrl(resources.queue()).entries(delete));
+        }
+        return result;
+    }
+
+    private static Map<String, List<String>> officialHeaders(TestReceiver.Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
+            headers.put(name, List.of(request.header(name)));
+        }
+        return headers;
+    }
+
+    private static <T> T single(List<T> items) {
+        assertEquals(1, items.size(), "expected exactly one: " + items);
+        return items.get(0);
+    }
+}
