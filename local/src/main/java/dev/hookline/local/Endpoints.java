@@ -4,8 +4,9 @@ import java.net.URI;
 
 /**
  * Where the local AWS engines listen. Either may be null when the template declares no resource of that kind.
- * Requests are signed with fixed dummy credentials, so DynamoDB Local must run with {@code -sharedDb}
- * (otherwise it keeps one database per access key and region, and the handlers would see other tables).
+ * The platform and its functions sign with the dummy access key {@code local}; unless DynamoDB Local runs with
+ * {@code -sharedDb}, it keeps one database per access key and region, and other clients must use the same ones to
+ * see the tables.
  */
 public record Endpoints(URI dynamoDb, URI sqs) {
 }

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -126,7 +127,8 @@ public final class HttpApiServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         String requestId = requestId();
-        try (exchange) {
+        // Not try-with-resources: the error answers below must be sent before the exchange closes.
+        try {
             byte[] body = readBody(exchange);
             if (body == null) {
                 sendError(exchange, requestId, 413, "Request Entity Too Large");
@@ -141,8 +143,7 @@ public final class HttpApiServer implements AutoCloseable {
             }
             Request request = parse(exchange, requestId, method);
             Route route = match.get().target();
-
-            JsonNode authorizerContext = null;
+            ObjectNode event = event(request, match.get(), body);
             if (route.authorizer() != null) {
                 Optional<Decision> decision = authorize(route.authorizer(), request, match.get());
                 if (decision.isEmpty()) {
@@ -153,13 +154,8 @@ public final class HttpApiServer implements AutoCloseable {
                     sendError(exchange, requestId, 403, "Forbidden");
                     return;
                 }
-                authorizerContext = decision.get().context();
-            }
-
-            ObjectNode event = event(request, match.get(), body, exchange.getRequestHeaders());
-            if (route.authorizer() != null) {
                 ((ObjectNode) event.get("requestContext")).putObject("authorizer")
-                        .set("lambda", authorizerContext);
+                        .set("lambda", decision.get().context());
             }
             String output = invoke(route.function(), Json.write(event));
             sendFunctionResponse(exchange, requestId, output);
@@ -168,20 +164,16 @@ public final class HttpApiServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "request " + requestId + " failed in the local API", e);
             respondQuietly(exchange, requestId, 500, "Internal Server Error");
+        } finally {
+            exchange.close();
         }
     }
 
     /** The body, or null when it exceeds API Gateway's limit. */
     private static byte[] readBody(HttpExchange exchange) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
-                    return null;
-                }
-            } catch (NumberFormatException e) {
-                return null;
-            }
+        if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
+            return null;
         }
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -319,12 +311,12 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /** The payload 2.0 event, without the authorizer context. */
-    private ObjectNode event(Request request, RouteTable.Match<Route> match, byte[] body, Headers rawHeaders) {
+    private ObjectNode event(Request request, RouteTable.Match<Route> match, byte[] body) {
         ObjectNode event = Json.object();
         event.put("version", "2.0");
         event.setAll(requestFields(request, match));
         if (body.length > 0) {
-            boolean text = isText(rawHeaders.getFirst("Content-Type"));
+            boolean text = isText(request.headers().get("content-type"));
             event.put("body", text ? new String(body, StandardCharsets.UTF_8)
                     : Base64.getEncoder().encodeToString(body));
             event.put("isBase64Encoded", !text);
@@ -461,7 +453,10 @@ public final class HttpApiServer implements AutoCloseable {
                 || status == 204 || status == 304;
         exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
         if (!noBody) {
-            exchange.getResponseBody().write(body);
+            // Closing flushes the answer before the server drains a request body it did not read (413).
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
         }
     }
 

@@ -83,16 +83,17 @@ public final class LocalContext implements Context {
     }
 
     /**
-     * Writes to standard output, one line per call, prefixed with the function name because every function of the
-     * platform shares the one stdout (on Lambda each has its own log stream).
+     * Writes to standard output with every line prefixed by the function name, because all functions of the
+     * platform share the one stdout (on Lambda each has its own log stream).
      */
     static LambdaLogger stdoutLogger(String functionName) {
         String prefix = "[" + functionName + "] ";
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                String text = message.endsWith("\n") ? message.substring(0, message.length() - 1) : message;
-                System.out.println(prefix + text);
+                StringBuilder out = new StringBuilder();
+                message.lines().forEach(line -> out.append(prefix).append(line).append(System.lineSeparator()));
+                System.out.print(out);
             }
 
             @Override

@@ -19,14 +19,27 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The whole template running locally: tables and queues created in the given engines, every function loaded in
  * this JVM with its environment published as system properties, the HTTP API listening on 127.0.0.1 and the SQS
- * event source mappings polling. {@link #close()} stops everything in reverse order; the engines are the caller's.
+ * event source mappings polling. {@link #close()} stops everything in reverse order and restores the system
+ * properties; the engines are the caller's.
+ *
+ * <p>Besides the template's variables, the functions get what the Lambda runtime provides ({@code AWS_REGION})
+ * and the AWS SDK's system properties for region, dummy credentials and the local endpoints
+ * ({@code aws.endpointUrlDynamoDb}, {@code aws.endpointUrlSqs}), so SDK clients built with the default chains reach
+ * the local engines, as they reach AWS on Lambda. These are JVM-wide: other clients in this JVM that rely on the
+ * defaults see them too while the platform runs.
  */
 public final class LocalPlatform implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LocalPlatform.class.getName());
-    /** The engines accept any credentials; fixed ones keep DynamoDB Local's per-key databases predictable. */
+    /** How the runtime-provided variables are named in conflict messages. */
+    private static final String RUNTIME_ENVIRONMENT = "(set by the Lambda runtime)";
+    /**
+     * The engines accept any credentials. The functions get the same ones, so that they see the tables created
+     * here even in a DynamoDB Local that keeps one database per access key and region.
+     */
+    private static final String ACCESS_KEY = "local";
     private static final StaticCredentialsProvider DUMMY_CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, ACCESS_KEY));
 
     private final SamTemplate template;
     private final Map<String, ResolvedResource> resources;
@@ -90,9 +103,7 @@ public final class LocalPlatform implements AutoCloseable {
             Intrinsics intrinsics = parameters.withResources(resources);
 
             Map<String, Map<String, String>> environments = new LinkedHashMap<>();
-            Map<String, String> lambdaDefined = Map.of("AWS_REGION", intrinsics.region(),
-                    "AWS_DEFAULT_REGION", intrinsics.region());
-            environments.put("(Lambda runtime)", lambdaDefined);
+            environments.put(RUNTIME_ENVIRONMENT, runtimeEnvironment(intrinsics.region(), endpoints));
             for (Map.Entry<String, SamTemplate.Function> entry : functionsByName.entrySet()) {
                 environments.put(entry.getKey(), entry.getValue().environment(intrinsics));
             }
@@ -178,6 +189,28 @@ public final class LocalPlatform implements AutoCloseable {
             throw new IllegalArgumentException(logicalId + " is not a resource of type " + type);
         }
         return resources.get(logicalId);
+    }
+
+    /**
+     * What the Lambda runtime gives every function, in the system-property form the AWS SDK reads: the region,
+     * credentials (dummy ones here; system properties take precedence over any real credentials in the developer's
+     * environment, so a client that misses the local endpoint fails instead of reaching AWS), and the SDK's
+     * endpoint settings pointing default-built DynamoDB and SQS clients at the local engines.
+     */
+    private static Map<String, String> runtimeEnvironment(String region, Endpoints endpoints) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("AWS_REGION", region);
+        environment.put("AWS_DEFAULT_REGION", region);
+        environment.put("aws.region", region);
+        environment.put("aws.accessKeyId", ACCESS_KEY);
+        environment.put("aws.secretAccessKey", ACCESS_KEY);
+        if (endpoints.dynamoDb() != null) {
+            environment.put("aws.endpointUrlDynamoDb", endpoints.dynamoDb().toString());
+        }
+        if (endpoints.sqs() != null) {
+            environment.put("aws.endpointUrlSqs", endpoints.sqs().toString());
+        }
+        return environment;
     }
 
     /** Adds each function (Ref = name, Arn) to the lookup; returns the functions by local name. */

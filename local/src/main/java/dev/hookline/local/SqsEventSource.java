@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * An SQS event source mapping: pollers that receive batches from a queue, invoke the function with the SQS event
@@ -79,8 +80,21 @@ public final class SqsEventSource implements AutoCloseable {
         });
     }
 
-    /** Starts {@code maximumConcurrency} pollers, each running one batch at a time. */
+    /**
+     * Starts {@code maximumConcurrency} pollers, each running one batch at a time.
+     *
+     * @throws TemplateException when the queue's visibility timeout is shorter than the function's Timeout, which
+     *                           Lambda refuses too (messages would come back while still being processed)
+     */
     public static SqsEventSource start(SqsClient sqs, Mapping mapping, LambdaContainer function, String region) {
+        int visibilityTimeout = Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(mapping.queueUrl())
+                .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes()
+                .get(QueueAttributeName.VISIBILITY_TIMEOUT));
+        if (visibilityTimeout < function.config().timeoutSeconds()) {
+            throw new TemplateException("function " + function.config().functionName() + " reading "
+                    + mapping.queueArn() + ": Queue visibility timeout: " + visibilityTimeout
+                    + " seconds is less than Function timeout: " + function.config().timeoutSeconds() + " seconds");
+        }
         SqsEventSource source = new SqsEventSource(sqs, mapping, function, region);
         for (int i = 0; i < mapping.maximumConcurrency(); i++) {
             source.pollers.execute(source::poll);
@@ -241,8 +255,9 @@ public final class SqsEventSource implements AutoCloseable {
             DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(mapping.queueUrl())
                     .entries(entries));
             deletedMessages.addAndGet(response.successful().size());
-            response.failed().forEach(failure -> LOG.log(Level.WARNING, "deleting a message from {0} failed: {1}",
-                    mapping.queueUrl(), failure.message()));
+            response.failed().forEach(failure -> LOG.log(Level.WARNING, "deleting a message from {0} failed: {1}"
+                    + " (if the receipt handle expired, the batch outlasted the queue''s visibility timeout and the"
+                    + " message will be processed again)", mapping.queueUrl(), failure.message()));
         }
     }
 

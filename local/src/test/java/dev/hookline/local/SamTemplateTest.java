@@ -29,7 +29,7 @@ class SamTemplateTest {
         return Path.of("src/test/resources/templates", name);
     }
 
-    private final SamTemplate template = SamTemplate.load(template("parsing.yaml"));
+    private static final SamTemplate template = SamTemplate.load(template("parsing.yaml"));
 
     private Map<String, String> apiEnvironment(Map<String, String> overrides) {
         Intrinsics intrinsics = Intrinsics.forTemplate(template, overrides).withResources(LOOKUP);
