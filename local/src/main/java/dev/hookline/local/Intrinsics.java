@@ -110,10 +110,6 @@ public final class Intrinsics {
                 mappings);
     }
 
-    public Map<String, ResolvedResource> resources() {
-        return resources;
-    }
-
     public String region() {
         return (String) parameters.get(REGION);
     }
@@ -151,10 +147,6 @@ public final class Intrinsics {
     public Object resolveTree(Object value) {
         Object resolved = resolve(value);
         return resolved == NO_VALUE ? null : resolved;
-    }
-
-    public boolean condition(String name) {
-        return condition(name, new HashSet<>());
     }
 
     private Object resolve(Object value) {
@@ -344,7 +336,7 @@ public final class Intrinsics {
             throw new TemplateException("Fn::If needs [condition, then, else], got " + argument);
         }
         String name = Values.string(parts.get(0), "Fn::If condition");
-        return resolve(condition(name) ? parts.get(1) : parts.get(2));
+        return resolve(condition(name, new HashSet<>()) ? parts.get(1) : parts.get(2));
     }
 
     private Object findInMap(Object argument) {

@@ -7,23 +7,17 @@ package dev.hookline.local;
 public final class LambdaInvocationException extends Exception {
 
     private final String functionName;
-    private final String requestId;
     private final boolean timedOut;
 
     LambdaInvocationException(String functionName, String requestId, String message, Throwable cause,
                               boolean timedOut) {
         super("function " + functionName + ", request " + requestId + ": " + message, cause);
         this.functionName = functionName;
-        this.requestId = requestId;
         this.timedOut = timedOut;
     }
 
     public String functionName() {
         return functionName;
-    }
-
-    public String requestId() {
-        return requestId;
     }
 
     public boolean timedOut() {

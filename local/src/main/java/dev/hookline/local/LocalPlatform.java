@@ -109,7 +109,9 @@ public final class LocalPlatform implements AutoCloseable {
             }
             closeables.add(SystemPropertyEnvironment.apply(environments));
 
-            ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+            // The context loader is the application's under launchers such as exec:java.
+            ClassLoader classLoader = Thread.currentThread().getContextClassLoader() != null
+                    ? Thread.currentThread().getContextClassLoader() : LocalPlatform.class.getClassLoader();
             Map<String, LambdaContainer> containers = new LinkedHashMap<>();
             for (Map.Entry<String, SamTemplate.Function> entry : functionsByName.entrySet()) {
                 SamTemplate.Function function = entry.getValue();

@@ -102,10 +102,6 @@ public final class SqsEventSource implements AutoCloseable {
         return source;
     }
 
-    public Mapping mapping() {
-        return mapping;
-    }
-
     public Stats stats() {
         return new Stats(invocations.get(), failedInvocations.get(), deletedMessages.get());
     }
