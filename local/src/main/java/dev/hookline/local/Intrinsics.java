@@ -60,6 +60,14 @@ public final class Intrinsics {
      * names). No resource resolves until {@link #withResources} adds them.
      */
     public static Intrinsics forTemplate(SamTemplate template, Map<String, String> overrides) {
+        Map<String, String> types = new LinkedHashMap<>();
+        template.resources().forEach((id, resource) -> types.put(id, resource.type()));
+        return of(template.parameters(), types, template.conditions(), template.mappings(), overrides);
+    }
+
+    /** The same from the parsed template sections, for use while the template itself is being read. */
+    static Intrinsics of(Map<String, SamTemplate.Parameter> declared, Map<String, String> resourceTypes,
+                         Map<String, Object> conditions, Map<String, Object> mappings, Map<String, String> overrides) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put(REGION, "us-east-1");
         values.put(ACCOUNT_ID, "000000000000");
@@ -68,8 +76,6 @@ public final class Intrinsics {
         values.put(URL_SUFFIX, "amazonaws.com");
         Set<String> pseudo = Set.copyOf(values.keySet());
 
-        Set<String> withoutValue = new HashSet<>();
-        Map<String, SamTemplate.Parameter> declared = template.parameters();
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             if (!pseudo.contains(override.getKey()) && !declared.containsKey(override.getKey())) {
                 throw new TemplateException("parameter override '" + override.getKey()
@@ -82,6 +88,7 @@ public final class Intrinsics {
                 values.put(name, overrides.get(name));
             }
         }
+        Set<String> withoutValue = new HashSet<>();
         for (SamTemplate.Parameter parameter : declared.values()) {
             String value = overrides.getOrDefault(parameter.name(), parameter.defaultValue());
             if (value == null) {
@@ -95,11 +102,8 @@ public final class Intrinsics {
         }
         values.put(STACK_ID, "arn:" + values.get(PARTITION) + ":cloudformation:" + values.get(REGION) + ":"
                 + values.get(ACCOUNT_ID) + ":stack/" + values.get(STACK_NAME) + "/local");
-
-        Map<String, String> types = new LinkedHashMap<>();
-        template.resources().forEach((id, resource) -> types.put(id, resource.type()));
-        return new Intrinsics(Map.copyOf(values), Set.copyOf(withoutValue), Map.copyOf(types), Map.of(),
-                template.conditions(), template.mappings());
+        return new Intrinsics(Map.copyOf(values), Set.copyOf(withoutValue), Map.copyOf(resourceTypes), Map.of(),
+                conditions, mappings);
     }
 
     /** A copy that also resolves these logical ids (later entries win over earlier ones). */

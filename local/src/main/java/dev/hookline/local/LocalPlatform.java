@@ -76,7 +76,7 @@ public final class LocalPlatform implements AutoCloseable {
     public static LocalPlatform start(Path template, Endpoints endpoints, Map<String, String> parameterOverrides,
                                       Map<String, ResolvedResource> externalResources, int httpPort) {
         long started = System.nanoTime();
-        SamTemplate parsed = SamTemplate.load(template);
+        SamTemplate parsed = SamTemplate.load(template, parameterOverrides);
         Intrinsics parameters = Intrinsics.forTemplate(parsed, parameterOverrides).withResources(externalResources);
         List<AutoCloseable> closeables = new ArrayList<>();
         try {

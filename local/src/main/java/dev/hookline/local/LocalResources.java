@@ -150,14 +150,15 @@ public final class LocalResources {
             name = name + ".fifo";
         }
         Map<String, String> attributes = new LinkedHashMap<>();
-        if (queue.fifo()) {
-            attributes.put("FifoQueue", "true");
-            if (Values.bool(queue.properties().get("ContentBasedDeduplication"), false,
-                    where + " ContentBasedDeduplication")) {
-                attributes.put("ContentBasedDeduplication", "true");
-            }
-        }
         try {
+            if (queue.fifo()) {
+                attributes.put("FifoQueue", "true");
+                Object deduplication = queue.properties().get("ContentBasedDeduplication");
+                if (deduplication != null && Values.bool(intrinsics.resolveString(deduplication), false,
+                        where + " ContentBasedDeduplication")) {
+                    attributes.put("ContentBasedDeduplication", "true");
+                }
+            }
             for (String property : QUEUE_ATTRIBUTES) {
                 Object value = queue.properties().get(property);
                 if (value != null) {

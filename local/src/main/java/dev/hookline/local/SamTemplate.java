@@ -18,9 +18,10 @@ import java.util.Set;
  * The parts of a SAM template that the local emulation runs: functions with their HTTP API routes and SQS event
  * sources, the HTTP API's Lambda authorizers, DynamoDB tables and SQS queues.
  *
- * <p>Property values that may hold intrinsics (environment variables, names, queue attributes, ARNs) are kept as
- * parsed and evaluated later with an {@link Intrinsics}, because they depend on resources that only exist once
- * {@link LocalResources} has created them.
+ * <p>Property values that may refer to resources (environment variables, names, queue attributes, ARNs) are kept
+ * as parsed and evaluated later with an {@link Intrinsics}, because the resources only exist once
+ * {@link LocalResources} has created them. Settings (Timeout, MemorySize, BatchSize, ReauthorizeEvery, ...) are
+ * evaluated while loading, against parameters and pseudo parameters only.
  */
 public final class SamTemplate {
 
@@ -46,6 +47,8 @@ public final class SamTemplate {
     private final HttpApi httpApi;
     private final List<Table> tables;
     private final List<Queue> queues;
+    /** Evaluates intrinsics in settings while loading; no resource exists yet. */
+    private final Intrinsics settings;
 
     /** A template parameter; {@code defaultValue} is null when it has none. */
     public record Parameter(String name, String type, String defaultValue) {
@@ -150,19 +153,18 @@ public final class SamTemplate {
     }
 
     /** An {@code AWS::SQS::Queue}; {@code properties} as parsed (QueueName, VisibilityTimeout, RedrivePolicy...). */
-    public record Queue(String logicalId, Map<String, Object> properties) {
-        public boolean fifo() {
-            Object fifo = properties.get("FifoQueue");
-            return fifo != null && Values.bool(fifo, false, "queue " + logicalId + " FifoQueue");
-        }
+    public record Queue(String logicalId, boolean fifo, Map<String, Object> properties) {
     }
 
-    private SamTemplate(Map<String, Object> document) {
+    private SamTemplate(Map<String, Object> document, Map<String, String> parameterOverrides) {
         Map<String, Object> root = Values.map(document, "template");
         this.parameters = parseParameters(Values.map(root.get("Parameters"), "Parameters"));
-        this.conditions = Map.copyOf(Values.map(root.get("Conditions"), "Conditions"));
-        this.mappings = Map.copyOf(Values.map(root.get("Mappings"), "Mappings"));
+        this.conditions = Collections.unmodifiableMap(Values.map(root.get("Conditions"), "Conditions"));
+        this.mappings = Collections.unmodifiableMap(Values.map(root.get("Mappings"), "Mappings"));
         this.resources = parseResources(Values.map(root.get("Resources"), "Resources"));
+        Map<String, String> resourceTypes = new LinkedHashMap<>();
+        resources.forEach((id, resource) -> resourceTypes.put(id, resource.type()));
+        this.settings = Intrinsics.of(parameters, resourceTypes, conditions, mappings, parameterOverrides);
         Map<String, Object> globals = Values.map(
                 Values.map(root.get("Globals"), "Globals").get("Function"), "Globals.Function");
         this.httpApi = parseHttpApi();
@@ -171,12 +173,41 @@ public final class SamTemplate {
         this.queues = orderQueues();
     }
 
+    /** Loads with the template's parameter defaults. */
     public static SamTemplate load(Path path) {
-        return new SamTemplate(CfnYaml.load(path));
+        return load(path, Map.of());
+    }
+
+    /**
+     * @param parameterOverrides template parameters and pseudo parameters ({@code AWS::StackName}, ...) that
+     *                           settings such as {@code Timeout: !Ref FunctionTimeout} are evaluated with
+     */
+    public static SamTemplate load(Path path, Map<String, String> parameterOverrides) {
+        return new SamTemplate(CfnYaml.load(path), parameterOverrides);
     }
 
     static SamTemplate parse(String yaml) {
-        return new SamTemplate(CfnYaml.parse(yaml, "<inline>"));
+        return new SamTemplate(CfnYaml.parse(yaml, "<inline>"), Map.of());
+    }
+
+    /** A setting as a literal: intrinsics evaluated against parameters, anything else as written. */
+    private Object setting(Object value, String where) {
+        if (!Values.isIntrinsic(value)) {
+            return value;
+        }
+        try {
+            return settings.resolveString(value);
+        } catch (TemplateException e) {
+            throw new TemplateException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int integer(Object value, int defaultValue, String where) {
+        return Values.integer(setting(value, where), defaultValue, where);
+    }
+
+    private boolean bool(Object value, boolean defaultValue, String where) {
+        return Values.bool(setting(value, where), defaultValue, where);
     }
 
     public Map<String, Parameter> parameters() {
@@ -291,7 +322,7 @@ public final class SamTemplate {
         return new HttpApi(api.logicalId(), Collections.unmodifiableMap(authorizers), defaultAuthorizer);
     }
 
-    private static Authorizer parseAuthorizer(String name, Map<String, Object> body, String where) {
+    private Authorizer parseAuthorizer(String name, Map<String, Object> body, String where) {
         if (body.containsKey("JwtConfiguration")) {
             throw new TemplateException(where + ": JWT authorizers are not emulated, only Lambda authorizers");
         }
@@ -305,7 +336,7 @@ public final class SamTemplate {
             throw new TemplateException(where + ": only AuthorizerPayloadFormatVersion \"2.0\" is emulated, got "
                     + payloadVersion);
         }
-        if (!Values.bool(body.get("EnableSimpleResponses"), false, where + " EnableSimpleResponses")) {
+        if (!bool(body.get("EnableSimpleResponses"), false, where + " EnableSimpleResponses")) {
             throw new TemplateException(where + ": only EnableSimpleResponses: true is emulated");
         }
         Map<String, Object> identity = Values.map(body.get("Identity"), where + " Identity");
@@ -317,7 +348,7 @@ public final class SamTemplate {
         return new Authorizer(name, functionArn,
                 strings(identity.get("Headers"), where + " Identity.Headers"),
                 strings(identity.get("QueryStrings"), where + " Identity.QueryStrings"),
-                Values.integer(identity.get("ReauthorizeEvery"), 0, where + " Identity.ReauthorizeEvery"));
+                integer(identity.get("ReauthorizeEvery"), 0, where + " Identity.ReauthorizeEvery"));
     }
 
     private static List<String> strings(Object value, String where) {
@@ -366,8 +397,8 @@ public final class SamTemplate {
                 }
             });
             out.add(new Function(id, properties.get("FunctionName"), handlerClass, handlerMethod,
-                    Values.integer(properties.get("Timeout"), DEFAULT_TIMEOUT_SECONDS, where + " Timeout"),
-                    Values.integer(properties.get("MemorySize"), DEFAULT_MEMORY_MB, where + " MemorySize"),
+                    integer(properties.get("Timeout"), DEFAULT_TIMEOUT_SECONDS, where + " Timeout"),
+                    integer(properties.get("MemorySize"), DEFAULT_MEMORY_MB, where + " MemorySize"),
                     Collections.unmodifiableMap(environment), List.copyOf(routes), List.copyOf(sqsSources)));
         }
         return List.copyOf(out);
@@ -422,14 +453,14 @@ public final class SamTemplate {
         return id;
     }
 
-    private static SqsSource parseSqsSource(String functionId, String eventName, Map<String, Object> properties) {
+    private SqsSource parseSqsSource(String functionId, String eventName, Map<String, Object> properties) {
         String where = "function " + functionId + " event " + eventName;
         Object queue = properties.get("Queue");
         if (queue == null) {
             throw new TemplateException(where + ": Queue is required");
         }
-        int batchSize = Values.integer(properties.get("BatchSize"), DEFAULT_SQS_BATCH_SIZE, where + " BatchSize");
-        int window = Values.integer(properties.get("MaximumBatchingWindowInSeconds"), 0,
+        int batchSize = integer(properties.get("BatchSize"), DEFAULT_SQS_BATCH_SIZE, where + " BatchSize");
+        int window = integer(properties.get("MaximumBatchingWindowInSeconds"), 0,
                 where + " MaximumBatchingWindowInSeconds");
         // The limits Lambda enforces when the mapping is created, so a template that fails there fails here.
         if (batchSize < 1 || batchSize > 10_000) {
@@ -449,7 +480,7 @@ public final class SamTemplate {
             }
             reportFailures = true;
         }
-        int concurrency = Values.integer(
+        int concurrency = integer(
                 Values.map(properties.get("ScalingConfig"), where + " ScalingConfig").get("MaximumConcurrency"),
                 DEFAULT_SQS_CONCURRENCY, where + " ScalingConfig.MaximumConcurrency");
         if (concurrency < 2) {
@@ -457,7 +488,7 @@ public final class SamTemplate {
                     + concurrency);
         }
         return new SqsSource(eventName, queue, batchSize, window, reportFailures, concurrency,
-                Values.bool(properties.get("Enabled"), true, where + " Enabled"));
+                bool(properties.get("Enabled"), true, where + " Enabled"));
     }
 
     private List<Table> parseTables() {
@@ -473,7 +504,7 @@ public final class SamTemplate {
                         Values.string(definition.get("AttributeType"), where + " AttributeType")));
             }
             Map<String, Object> ttl = Values.map(p.get("TimeToLiveSpecification"), where + " TimeToLiveSpecification");
-            String ttlAttribute = Values.bool(ttl.get("Enabled"), false, where + " TimeToLiveSpecification.Enabled")
+            String ttlAttribute = bool(ttl.get("Enabled"), false, where + " TimeToLiveSpecification.Enabled")
                     ? Values.string(ttl.get("AttributeName"), where + " TimeToLiveSpecification.AttributeName")
                     : null;
             Map<String, Object> stream = Values.map(p.get("StreamSpecification"), where + " StreamSpecification");
@@ -519,7 +550,9 @@ public final class SamTemplate {
     private List<Queue> orderQueues() {
         Map<String, Queue> byId = new LinkedHashMap<>();
         for (Resource resource : resourcesOfType(QUEUE)) {
-            byId.put(resource.logicalId(), new Queue(resource.logicalId(), resource.properties()));
+            byId.put(resource.logicalId(), new Queue(resource.logicalId(),
+                    bool(resource.properties().get("FifoQueue"), false, "queue " + resource.logicalId() + " FifoQueue"),
+                    resource.properties()));
         }
         List<Queue> ordered = new ArrayList<>();
         Set<String> done = new HashSet<>();

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SamTemplateTest {
 
@@ -261,5 +264,87 @@ class SamTemplateTest {
                             Method: GET
                 """));
         assertTrue(error.getMessage().contains("ServerlessHttpApi"), error.getMessage());
+    }
+
+    @Test
+    void settingsMayUseParametersAndOverrides() {
+        String yaml = """
+                Parameters:
+                  FunctionTimeout: {Type: Number, Default: 7}
+                  CacheSeconds: {Type: Number, Default: 300}
+                Resources:
+                  Api:
+                    Type: AWS::Serverless::HttpApi
+                    Properties:
+                      Auth:
+                        Authorizers:
+                          Keys:
+                            FunctionArn: !GetAtt Fn.Arn
+                            AuthorizerPayloadFormatVersion: "2.0"
+                            EnableSimpleResponses: true
+                            Identity: {Headers: [Authorization], ReauthorizeEvery: !Ref CacheSeconds}
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B
+                      Timeout: !Ref FunctionTimeout
+                """;
+        SamTemplate defaults = SamTemplate.parse(yaml);
+        assertEquals(7, defaults.function("Fn").orElseThrow().timeoutSeconds());
+        assertEquals(300, defaults.httpApi().orElseThrow().authorizers().get("Keys").reauthorizeEverySeconds());
+    }
+
+    @Test
+    void settingsFollowParameterOverrides(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("t.yaml"), """
+                Parameters:
+                  FunctionTimeout: {Type: Number, Default: 7}
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B
+                      Timeout: !Ref FunctionTimeout
+                """);
+        assertEquals(12, SamTemplate.load(file, Map.of("FunctionTimeout", "12")).function("Fn").orElseThrow()
+                .timeoutSeconds());
+    }
+
+    /**
+     * The project's own template, with stand-ins for what the runner creates (tables, queues, secrets): every
+     * function's environment must resolve, so anything new it refers to has to be emulated or provided.
+     */
+    @Test
+    void theProjectTemplateLoadsAndResolves() {
+        SamTemplate project = SamTemplate.load(Path.of("../template.yaml"), Map.of("AWS::StackName", "hookline"));
+        Map<String, ResolvedResource> standIns = new HashMap<>();
+        project.resources().forEach((id, resource) -> {
+            switch (resource.type()) {
+                case SamTemplate.TABLE -> standIns.put(id, new ResolvedResource("hookline-" + id,
+                        Map.of("Arn", "arn:aws:dynamodb:us-east-1:000000000000:table/hookline-" + id)));
+                case SamTemplate.QUEUE -> standIns.put(id, new ResolvedResource("http://127.0.0.1/q/" + id,
+                        Map.of("Arn", "arn:aws:sqs:us-east-1:000000000000:" + id, "QueueName", id,
+                                "QueueUrl", "http://127.0.0.1/q/" + id)));
+                case "AWS::SecretsManager::Secret" -> standIns.put(id, new ResolvedResource(
+                        "arn:aws:secretsmanager:us-east-1:000000000000:secret:" + id, Map.of()));
+                case SamTemplate.FUNCTION -> standIns.put(id, new ResolvedResource("hookline-" + id,
+                        Map.of("Arn", "arn:aws:lambda:us-east-1:000000000000:function:hookline-" + id)));
+                case SamTemplate.HTTP_API -> standIns.put(id, new ResolvedResource("api", Map.of()));
+                default -> { }
+            }
+        });
+        Intrinsics intrinsics = Intrinsics.forTemplate(project, Map.of("AWS::StackName", "hookline"))
+                .withResources(standIns);
+        assertFalse(project.functions().isEmpty());
+        for (SamTemplate.Function function : project.functions()) {
+            assertFalse(function.environment(intrinsics).isEmpty(), function.logicalId());
+        }
+        SamTemplate.HttpApi api = project.httpApi().orElseThrow();
+        for (SamTemplate.Authorizer authorizer : api.authorizers().values()) {
+            String arn = intrinsics.resolveString(authorizer.functionArn());
+            assertTrue(project.functions().stream().anyMatch(f -> standIns.get(f.logicalId()).attribute("Arn")
+                    .equals(arn)), arn);
+        }
+        assertTrue(project.functions().stream().flatMap(f -> f.httpRoutes().stream()).count() > 0);
     }
 }
