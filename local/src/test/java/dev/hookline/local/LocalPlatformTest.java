@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /** templates/platform.yaml end to end: HTTP → ingest function → queue → store function → table. */
 class LocalPlatformTest {
 
-    private static TestEngines.ElasticMq elasticMq;
-    private static TestEngines.DynamoDbLocal dynamoDbLocal;
+    private static dev.hookline.engines.EmbeddedSqs elasticMq;
+    private static dev.hookline.engines.EmbeddedDynamoDb dynamoDbLocal;
     private static DynamoDbClient dynamoDb;
     private static SqsClient sqs;
     private static Endpoints endpoints;

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 class SqsEventSourceTest {
 
     private static final AtomicInteger STACKS = new AtomicInteger();
-    private static TestEngines.ElasticMq elasticMq;
+    private static dev.hookline.engines.EmbeddedSqs elasticMq;
     private static SqsClient sqs;
 
     private final SamTemplate template = SamTemplate.load(SamTemplateTest.template("sqs.yaml"));
