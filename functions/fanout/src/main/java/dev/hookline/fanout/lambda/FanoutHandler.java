@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * The ingest queue's consumer: each message becomes one delivery message per matching webhook (docs/fanout.md).
- * Messages are handled one at a time, each on its own; one that fails is reported in {@code batchItemFailures}
- * (the event source's ReportBatchItemFailures), so only it returns to the queue and the rest are deleted.
+ * Messages are handled one at a time, each on its own; one that fails (or whose event another message is
+ * processing) is reported in {@code batchItemFailures} (the event source's ReportBatchItemFailures), so only it
+ * returns to the queue and the rest are deleted.
  */
 public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -37,7 +38,12 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             try {
-                fanout.process(new IngestMessage(message.getMessageId(), message.getBody()), timeLeft(context));
+                FanoutService.Outcome outcome = fanout.process(new IngestMessage(message.getMessageId(), message.getBody()),
+                        timeLeft(context));
+                if (outcome instanceof FanoutService.HeldElsewhere) {
+                    // Back after the visibility timeout: by then the other copy finished, or its claim lapsed.
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                }
             } catch (RuntimeException e) {
                 Log.error("Fan-out failed for message " + message.getMessageId() + "; it returns to the queue", e);
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));

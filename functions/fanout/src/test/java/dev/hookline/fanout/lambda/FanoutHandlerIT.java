@@ -7,10 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.fanout.FanoutConfig;
+import dev.hookline.fanout.FanoutService;
 import dev.hookline.json.Json;
+import dev.hookline.storage.EventClaims;
 import dev.hookline.testing.TestStack;
 import dev.hookline.testing.TestStack.FanoutQueues;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,6 +128,21 @@ class FanoutHandlerIT {
         assertEquals(List.of(batch.getRecords().get(1).getMessageId()),
                 response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
         assertEquals(1, deliveries().size());
+    }
+
+    @Test
+    void aRecordWhoseEventIsInProgressElsewhereReturnsToTheQueue() {
+        webhook("[\"ticket.create\"]", "", false);
+        new EventClaims(stack.clients().dynamoDb(), stack.webhooksTable()).claim(
+                new EventClaims.Key(COMPANY, "evt_01JD3ZK6Q7R5V2X8N4M9T0W1YB", 0), "another-message", Instant.now(),
+                FanoutService.CLAIM_LEASE);
+        SQSEvent batch = sampleBatch();
+
+        SQSBatchResponse response = invoke(batch);
+
+        assertEquals(List.of(batch.getRecords().get(0).getMessageId()),
+                response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertEquals(Map.of(), deliveries());
     }
 
     @Test
