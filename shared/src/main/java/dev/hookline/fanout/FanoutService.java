@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *
  * <ol>
  *   <li>Invalid messages go to the parking queue with their reason and count as handled.
- *   <li>The (event, part) is claimed in DynamoDB; a duplicate is dropped.
+ *   <li>The (event, part) is claimed in DynamoDB; a duplicate is dropped, a copy whose event is in progress
+ *       elsewhere is handed back for a later retry.
  *   <li>Matches stream from the index into SendMessageBatch calls until the part's budget (a delivery count or
  *       the time left) runs out; then a continuation message on the ingest queue carries the rest.
  *   <li>The claim is marked done only after every send (and the continuation) succeeded, so a failure retries
@@ -33,8 +34,12 @@ public final class FanoutService {
 
     /** How long a producer's duplicate of a fanned-out event is recognised. */
     public static final Duration DEDUPE_WINDOW = Duration.ofHours(24);
-    /** An in-progress claim lapses after this, so a later copy can take over an event whose processing died. */
-    public static final Duration CLAIM_LEASE = Duration.ofMinutes(15);
+    /**
+     * An in-progress claim lapses after this, so another copy (a producer's retry, a message re-driven from the
+     * dead-letter queue with a new message id) can take over an event whose processing died. Well above the
+     * function timeout, so a live claim is never taken over.
+     */
+    public static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
     /** Time kept back from the function timeout for draining sends, the continuation and the claim update. */
     public static final Duration RESERVE = Duration.ofSeconds(10);
     private static final int MAX_ATTRIBUTE_CHARS = 1024;
@@ -50,6 +55,10 @@ public final class FanoutService {
     }
 
     public record Duplicate(String eventId, int part) implements Outcome {
+    }
+
+    /** Another message is processing this event right now; this one must come back later, not be dropped. */
+    public record HeldElsewhere(String eventId, int part) implements Outcome {
     }
 
     public record Parked(String reason) implements Outcome {
@@ -73,8 +82,8 @@ public final class FanoutService {
     }
 
     /**
-     * Handles one message; returns normally when the message may be deleted from the ingest queue and throws
-     * when it must be retried.
+     * Handles one message. It may be deleted from the ingest queue unless this throws or returns
+     * {@link HeldElsewhere}; then it must be retried.
      *
      * @param timeLeft until the function times out
      */
@@ -91,10 +100,18 @@ public final class FanoutService {
         ResourceEvent event = ingested.event();
         Position position = ingested.position();
         EventClaims.Key key = new EventClaims.Key(event.companyId(), event.eventId(), position.part());
-        if (!claims.claim(key, message.messageId(), started, CLAIM_LEASE)) {
-            ObjectNode entry = entry(Log.info("Duplicate event dropped"), message, event, position);
-            Log.emit(entry);
-            return new Duplicate(event.eventId(), position.part());
+        switch (claims.claim(key, message.messageId(), started, CLAIM_LEASE)) {
+            case DONE -> {
+                Log.emit(entry(Log.info("Duplicate event dropped"), message, event, position));
+                return new Duplicate(event.eventId(), position.part());
+            }
+            case HELD_ELSEWHERE -> {
+                Log.emit(entry(Log.info("Event in progress elsewhere; retrying later"), message, event, position));
+                return new HeldElsewhere(event.eventId(), position.part());
+            }
+            case CLAIMED -> {
+                // ours: fan out below
+            }
         }
 
         Iterator<Subscription> matches = matcher.matches(event, position.afterWebhookId());

@@ -35,6 +35,8 @@ public final class IngestReader {
     /** Ids share the registry's identifier rule, so a webhook's identifier can equal any of them. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     private static final String ID_RULE = "Expected 1 to 128 letters, digits and _ . : - (starting with a letter or digit).";
+    /** RFC 3339 date-time: Java's ISO parser alone would also take a time without seconds. */
+    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
     private static final Set<String> FIELDS = Set.of("event_id", "company_id", "resource", "trigger", "resource_id",
             "related", "occurred_at", "data", "changes");
 
@@ -223,11 +225,14 @@ public final class IngestReader {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            if (TIMESTAMP.matcher(value).matches()) {
+                return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            }
         } catch (DateTimeParseException e) {
-            errors.add(new FieldError("occurred_at", "invalid_field", "Expected an RFC 3339 date-time, e.g. 2026-11-23T10:30:00Z."));
-            return null;
+            // falls through to the error: well-formed but not a date, e.g. month 13
         }
+        errors.add(new FieldError("occurred_at", "invalid_field", "Expected an RFC 3339 date-time, e.g. 2026-11-23T10:30:00Z."));
+        return null;
     }
 
     private static ObjectNode changes(JsonNode node, String trigger, List<FieldError> errors) {

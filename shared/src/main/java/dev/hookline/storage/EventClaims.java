@@ -2,6 +2,7 @@ package dev.hookline.storage;
 
 import static dev.hookline.storage.Attributes.n;
 import static dev.hookline.storage.Attributes.s;
+import static dev.hookline.storage.Attributes.string;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,10 +10,13 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Who processes which part of which ingested event, in the webhooks table. The first claim of a part wins, so a
- * producer's duplicate (same event id) and a redelivered continuation are fanned out once.
+ * producer's duplicate (same event id) and a redelivered continuation are fanned out once; a copy that arrives
+ * while the part is in progress elsewhere waits (it is retried) rather than being dropped, because the holder
+ * may still fail.
  *
  * <pre>
  * pk                          sk          item
@@ -39,13 +43,21 @@ public final class EventClaims {
         this.tableName = tableName;
     }
 
+    /** The answer to a claim. */
+    public enum Claim {
+        /** The caller holds the part now. */
+        CLAIMED,
+        /** The part was processed within the dedupe window: a duplicate. */
+        DONE,
+        /** Another message holds the part and its lease runs: try again later. */
+        HELD_ELSEWHERE
+    }
+
     /**
      * Claims a part for the SQS message {@code owner}. Succeeds when nobody holds it, when the holder's claim
      * expired, or when the owner itself holds it in progress (SQS redelivered it after a failed attempt).
-     *
-     * @return false when another message holds the part or it is done: a duplicate
      */
-    public boolean claim(Key key, String owner, Instant now, Duration lease) {
+    public Claim claim(Key key, String owner, Instant now, Duration lease) {
         try {
             dynamoDb.putItem(request -> request.tableName(tableName)
                     .item(Map.of(
@@ -61,10 +73,11 @@ public final class EventClaims {
                     .expressionAttributeValues(Map.of(
                             ":now", n(now.getEpochSecond()),
                             ":in_progress", s(IN_PROGRESS),
-                            ":owner", s(owner))));
-            return true;
+                            ":owner", s(owner)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Claim.CLAIMED;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return e.hasItem() && DONE.equals(string(e.item(), "status")) ? Claim.DONE : Claim.HELD_ELSEWHERE;
         }
     }
 

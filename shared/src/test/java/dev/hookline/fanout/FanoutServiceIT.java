@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.fanout.FanoutService.Duplicate;
 import dev.hookline.fanout.FanoutService.FannedOut;
+import dev.hookline.fanout.FanoutService.HeldElsewhere;
 import dev.hookline.fanout.FanoutService.Outcome;
 import dev.hookline.fanout.FanoutService.Parked;
 import dev.hookline.json.Json;
@@ -181,17 +182,34 @@ class FanoutServiceIT {
     }
 
     @Test
-    void aMessageRetriedAfterAFailureTakesItsClaimBackAndOthersWait() {
+    void aMessageRetriedAfterAFailureTakesItsClaimBackWhileOtherCopiesWait() {
         webhook("[\"ticket.create\"]", "", false);
         ObjectNode event = ticketCreate();
         String eventId = event.get("event_id").asText();
-        EventClaims claims = new EventClaims(stack.clients().dynamoDb(), stack.webhooksTable());
-        // The first attempt claimed the event, then died before completing it.
-        assertTrue(claims.claim(new EventClaims.Key(company, eventId, 0), "message-1", Instant.now(), FanoutService.CLAIM_LEASE));
+        // The first attempt of message-1 claimed the event, then died before completing it.
+        claims().claim(new EventClaims.Key(company, eventId, 0), "message-1", Instant.now(), FanoutService.CLAIM_LEASE);
 
-        assertEquals(new Duplicate(eventId, 0), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
+        assertEquals(new HeldElsewhere(eventId, 0), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
         assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-1", Json.write(event)), A_MINUTE));
+        assertEquals(new Duplicate(eventId, 0), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
         assertEquals(1, deliveries().size());
+    }
+
+    @Test
+    void aCopyTakesOverAnEventWhoseClaimLapsed() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode event = ticketCreate();
+        String eventId = event.get("event_id").asText();
+        // message-1 went to the dead-letter queue; re-driven, it comes back as message-2.
+        Instant longAgo = Instant.now().minus(FanoutService.CLAIM_LEASE).minusSeconds(5);
+        claims().claim(new EventClaims.Key(company, eventId, 0), "message-1", longAgo, FanoutService.CLAIM_LEASE);
+
+        assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
+        assertEquals(1, deliveries().size());
+    }
+
+    private static EventClaims claims() {
+        return new EventClaims(stack.clients().dynamoDb(), stack.webhooksTable());
     }
 
     @Test

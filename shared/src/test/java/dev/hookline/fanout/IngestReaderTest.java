@@ -127,6 +127,8 @@ class IngestReaderTest {
                 Arguments.of("related names an unknown resource", with("related", "{\"venue\": \"v-1\"}"), "invalid_field"),
                 Arguments.of("no timestamp", without("occurred_at"), "missing_field"),
                 Arguments.of("timestamp without offset", with("occurred_at", "\"2026-11-23T10:30:00\""), "invalid_field"),
+                Arguments.of("timestamp without seconds", with("occurred_at", "\"2026-11-23T10:30Z\""), "invalid_field"),
+                Arguments.of("timestamp in month 13", with("occurred_at", "\"2026-13-23T10:30:00Z\""), "invalid_field"),
                 Arguments.of("no data", without("data"), "missing_field"),
                 Arguments.of("data not an object", with("data", "\"ticket\""), "invalid_field"),
                 Arguments.of("changes on a create", with("changes", "{\"price\": {\"from\": 1, \"to\": 2}}"), "invalid_field"),

@@ -1,0 +1,105 @@
+package dev.hookline.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts the local runner as {@code ./hookline local} does and drives it over real HTTP with the minted key. */
+class LocalRunnerIT {
+
+    @TempDir
+    static Path dataDir;
+
+    private static LocalCommand.Running running;
+    private static String apiUrl;
+    private static String apiKey;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startRunner() {
+        Path stateFile = dataDir.resolve("state.json");
+        running = LocalCommand.start(Map.of(
+                "template", dev.hookline.testing.RepoFiles.resolve("template.yaml").toString(),
+                "data-dir", dataDir.toString(),
+                "state-file", stateFile.toString(),
+                "port", "0",
+                "company", "runner-company"));
+        JsonNode state = StateFile.read(stateFile);
+        apiUrl = state.get("api_url").asText();
+        apiKey = state.get("api_key").asText();
+    }
+
+    @AfterAll
+    static void stopRunner() {
+        running.close();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void writesAStateFileScriptsCanUse() throws Exception {
+        JsonNode state = StateFile.read(dataDir.resolve("state.json"));
+        assertEquals("runner-company", state.get("company_id").asText());
+        assertTrue(state.get("api_url").asText().startsWith("http://127.0.0.1:"));
+        assertTrue(state.get("aws").get("dynamodb_endpoint").asText().startsWith("http://127.0.0.1:"));
+        assertTrue(state.get("tables").has("WebhooksTable"));
+        assertTrue(state.get("tables").has("ApiKeysTable"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("state.json"))));
+        assertTrue(Files.exists(dataDir.resolve("key-encryption-keys.json")), "without Secrets Manager a local key file is used");
+    }
+
+    @Test
+    void servesTheApiWithTheMintedKeyAndAllowsLoopbackReceivers() throws Exception {
+        HttpResponse<String> catalogue = send("GET", "/v1/event-types", null, apiKey);
+        assertEquals(200, catalogue.statusCode(), catalogue.body());
+        assertEquals(8, Json.parse(catalogue.body()).get("propagation").size());
+
+        HttpResponse<String> created = send("POST", "/v1/webhooks", """
+                {"name": "local receiver", "url": "http://127.0.0.1:9000/hook", "resource": "ticket", "trigger": "create"}""", apiKey);
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode webhook = Json.parse(created.body());
+        assertTrue(webhook.get("secret").asText().startsWith("whsec_"));
+
+        HttpResponse<String> read = send("GET", "/v1/webhooks/" + webhook.get("id").asText(), null, apiKey);
+        assertEquals(200, read.statusCode());
+        assertEquals("\"1\"", read.headers().firstValue("etag").orElseThrow());
+        HttpResponse<String> deleted = send("DELETE", "/v1/webhooks/" + webhook.get("id").asText(), null, apiKey);
+        assertEquals(204, deleted.statusCode());
+    }
+
+    @Test
+    void refusesMissingAndUnknownKeysAndAnswersUnknownRoutes() throws Exception {
+        assertEquals(401, send("GET", "/v1/webhooks", null, null).statusCode());
+        HttpResponse<String> unknownKey = send("GET", "/v1/webhooks", null, "hk_aaaaaaaaaaaa_" + "A".repeat(43));
+        assertEquals(401, unknownKey.statusCode());
+        assertEquals("unauthorized", Json.parse(unknownKey.body()).get("error").get("code").asText());
+        HttpResponse<String> wrongMethod = send("DELETE", "/v1/webhooks", null, apiKey);
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("GET, POST", wrongMethod.headers().firstValue("allow").orElseThrow());
+        assertEquals(404, send("GET", "/v2/nothing", null, apiKey).statusCode());
+    }
+}
