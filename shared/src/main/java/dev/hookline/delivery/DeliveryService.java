@@ -176,8 +176,12 @@ public final class DeliveryService {
         if (!closed && !message.bypassCircuit()) {
             String reason = entry.health().open() ? "circuit open: " + entry.health().disabledReason() : "webhook inactive";
             boolean parked = log.park(record, Json.write(message.payload()), reason, now);
-            logEntry(Log.info(parked ? "Delivery parked" : "Duplicate of a final or parked delivery dropped"), message)
-                    .ifPresent(Log::emit);
+            ObjectNode line = logEntry(Log.info(parked ? "Delivery parked" : "Duplicate of a final or parked delivery dropped"),
+                    message).orElseThrow();
+            if (parked) {
+                metric(line, "DeliveriesParked", now); // ParkedBacklogAlarm in template.yaml
+            }
+            Log.emit(line);
             return Result.of(parked ? Outcome.PARKED : Outcome.DUPLICATE);
         }
         Optional<Claim> claim = log.claim(record, now, config.totalTimeout().plus(LEASE_SLACK));
@@ -379,6 +383,17 @@ public final class DeliveryService {
                 Log.error("ChangeMessageVisibilityBatch failed", e);
             }
         }
+    }
+
+    /** CloudWatch embedded metric format: the log line becomes a metric, without a PutMetricData call. */
+    private static void metric(ObjectNode line, String name, Instant at) {
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", at.toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", "Hookline");
+        directive.putArray("Dimensions").addArray();
+        directive.putArray("Metrics").addObject().put("Name", name).put("Unit", "Count");
+        line.put(name, 1);
     }
 
     private static MessageAttributeValue text(String value) {

@@ -26,7 +26,12 @@ final class ApiRoutes {
             new Route("PUT", "/v1/webhooks/{id}"),
             new Route("DELETE", "/v1/webhooks/{id}"),
             new Route("POST", "/v1/webhooks/{id}/secret/rotate"),
-            new Route("POST", "/v1/webhooks/{id}/signature/verify"));
+            new Route("POST", "/v1/webhooks/{id}/signature/verify"),
+            new Route("GET", "/v1/webhooks/{id}/deliveries"),
+            new Route("GET", "/v1/webhooks/{id}/deliveries/{delivery_id}"),
+            new Route("POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/retry"),
+            new Route("POST", "/v1/webhooks/{id}/recover"),
+            new Route("POST", "/v1/webhooks/{id}/test"));
 
     private ApiRoutes() {
     }

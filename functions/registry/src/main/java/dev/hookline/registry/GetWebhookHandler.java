@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.delivery.DeliveryAdmin;
+import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.model.Webhook;
 import dev.hookline.webhooks.WebhookJson;
 import dev.hookline.webhooks.WebhookService;
@@ -14,20 +16,31 @@ import java.util.Map;
 public final class GetWebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final WebhookService webhooks;
+    private final DeliveryAdmin deliveries;
 
     public GetWebhookHandler() {
-        this(Services.fromEnvironment().webhooks());
+        this(Services.fromEnvironment().webhooks(), Services.fromEnvironment().deliveryAdmin());
     }
 
     GetWebhookHandler(WebhookService webhooks) {
+        this(webhooks, null);
+    }
+
+    /** @param deliveries adds the circuit state and last delivery outcome; null leaves them out */
+    GetWebhookHandler(WebhookService webhooks, DeliveryAdmin deliveries) {
         this.webhooks = webhooks;
+        this.deliveries = deliveries;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.handle(event, context, request -> {
             Webhook webhook = webhooks.get(request.principal(), request.pathParameter("id"));
-            return HttpApi.json(200, WebhookJson.render(webhook), Map.of("etag", webhook.etag()));
+            var body = WebhookJson.render(webhook);
+            if (deliveries != null) {
+                DeliveryJson.addHealth(body, deliveries.health(webhook));
+            }
+            return HttpApi.json(200, body, Map.of("etag", webhook.etag()));
         });
     }
 }

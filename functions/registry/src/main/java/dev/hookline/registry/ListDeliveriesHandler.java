@@ -1,0 +1,59 @@
+package dev.hookline.registry;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.config.Services;
+import dev.hookline.delivery.DeliveryAdmin;
+import dev.hookline.delivery.DeliveryJson;
+import dev.hookline.delivery.DeliveryRecord;
+import dev.hookline.errors.ApiException;
+import dev.hookline.json.Json;
+import dev.hookline.storage.Page;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /v1/webhooks/{id}/deliveries?status=&limit=&cursor=}: the delivery log, newest first. */
+public final class ListDeliveriesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final DeliveryAdmin deliveries;
+
+    public ListDeliveriesHandler() {
+        this(Services.fromEnvironment().deliveryAdmin());
+    }
+
+    ListDeliveriesHandler(DeliveryAdmin deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpApi.handle(event, context, request -> {
+            Page<DeliveryRecord> page = deliveries.list(request.principal(), request.pathParameter("id"),
+                    request.query("status"), request.query("cursor"), limit(request.query("limit")));
+            ObjectNode body = Json.object();
+            ArrayNode data = body.putArray("data");
+            page.items().forEach(record -> data.add(DeliveryJson.render(record, false)));
+            body.put("next_cursor", page.nextCursor().orElse(null));
+            return HttpApi.json(200, body, Map.of());
+        });
+    }
+
+    static int limit(Optional<String> value) {
+        if (value.isEmpty()) {
+            return DeliveryAdmin.DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value.get());
+            if (limit >= 1 && limit <= DeliveryAdmin.MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.validation("limit", "out_of_range", "limit is an integer from 1 to " + DeliveryAdmin.MAX_LIMIT + ".");
+    }
+}
