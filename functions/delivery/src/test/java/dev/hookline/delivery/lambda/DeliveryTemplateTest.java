@@ -1,0 +1,113 @@
+package dev.hookline.delivery.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookline.delivery.DeliveryConfig;
+import dev.hookline.delivery.RetryPolicy;
+import dev.hookline.storage.DeliveryLog;
+import dev.hookline.testing.RepoFiles;
+import dev.hookline.webhooks.WebhookRequests;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/** template.yaml wires delivery as docs/delivery.md says. */
+class DeliveryTemplateTest {
+
+    private static Map<?, ?> resources;
+
+    @BeforeAll
+    static void loadTemplate() throws IOException {
+        try (Reader reader = Files.newBufferedReader(RepoFiles.resolve("template.yaml"))) {
+            resources = (Map<?, ?>) ((Map<?, ?>) new Yaml(new IntrinsicsAsPlainValues()).load(reader)).get("Resources");
+        }
+    }
+
+    private static Map<?, ?> properties(String logicalId) {
+        return (Map<?, ?>) ((Map<?, ?>) resources.get(logicalId)).get("Properties");
+    }
+
+    private static Map<?, ?> eventSource() {
+        return (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) properties("DeliveryFunction").get("Events")).get("Deliveries")).get("Properties");
+    }
+
+    @Test
+    void theDeliveryFunctionRunsThisModulesHandlerBuiltByItsMakefile() throws ReflectiveOperationException {
+        assertEquals(DeliveryHandler.class.getName() + "::handleRequest", properties("DeliveryFunction").get("Handler"));
+        assertEquals("functions/delivery", properties("DeliveryFunction").get("CodeUri"));
+        assertEquals(Map.of("BuildMethod", "makefile"), ((Map<?, ?>) resources.get("DeliveryFunction")).get("Metadata"));
+        assertTrue(Files.isRegularFile(RepoFiles.resolve("functions/delivery/Makefile")));
+        DeliveryHandler.class.getConstructor();
+    }
+
+    @Test
+    void theQueueHidesAMessageForSixFunctionTimeoutsAndTheFunctionOutlastsTenConcurrentAttempts() {
+        int timeout = (Integer) properties("DeliveryFunction").get("Timeout");
+        int visibility = (Integer) properties("DeliveryQueue").get("VisibilityTimeout");
+        assertTrue(visibility >= 6 * timeout, visibility + " s < 6 x " + timeout + " s");
+        assertTrue(timeout * 1000L > DeliveryConfig.DEFAULT_TOTAL_TIMEOUT.toMillis() + 10_000);
+    }
+
+    @Test
+    void theEventSourceReportsPartialFailuresAndIsBounded() {
+        assertEquals("DeliveryQueue.Arn", eventSource().get("Queue"));
+        assertEquals(List.of("ReportBatchItemFailures"), eventSource().get("FunctionResponseTypes"));
+        assertEquals(10, eventSource().get("BatchSize"));
+        assertEquals("DeliveryMaximumConcurrency", ((Map<?, ?>) eventSource().get("ScalingConfig")).get("MaximumConcurrency"));
+    }
+
+    @Test
+    void theRedriveCountIsAboveAnyWebhooksAttempts() {
+        Map<?, ?> redrive = (Map<?, ?>) properties("DeliveryQueue").get("RedrivePolicy");
+        assertEquals("DeliveryDeadLetterQueue.Arn", redrive.get("deadLetterTargetArn"));
+        assertTrue((Integer) redrive.get("maxReceiveCount") > WebhookRequests.MAX_RETRIES + 1);
+        assertTrue(RetryPolicy.MAX_DELAY.toSeconds() < 12 * 3600, "SQS's visibility maximum");
+    }
+
+    @Test
+    void theDeliveriesTableHasItsIndexesAndTtl() {
+        Map<?, ?> table = properties("DeliveriesTable");
+        assertEquals(Map.of("AttributeName", "expires_at", "Enabled", true), table.get("TimeToLiveSpecification"));
+        List<?> names = ((List<?>) table.get("GlobalSecondaryIndexes")).stream().map(i -> ((Map<?, ?>) i).get("IndexName")).toList();
+        assertEquals(List.of(DeliveryLog.BY_TIME_INDEX, DeliveryLog.PARKED_INDEX), names);
+    }
+
+    @Test
+    void alarmsWatchTheDeadLetterQueueAndTheParkedBacklog() {
+        assertEquals("AWS::CloudWatch::Alarm", ((Map<?, ?>) resources.get("DeliveryDeadLetterAlarm")).get("Type"));
+        assertEquals("DeliveriesParked", properties("ParkedBacklogAlarm").get("MetricName"));
+    }
+
+    /** Reads {@code !Ref X} as "X", {@code !GetAtt X.Y} as "X.Y", and any other tag as the value it is written on. */
+    private static final class IntrinsicsAsPlainValues extends SafeConstructor {
+
+        IntrinsicsAsPlainValues() {
+            super(new LoaderOptions());
+            this.yamlConstructors.put(null, new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    if (node instanceof ScalarNode scalar) {
+                        return constructScalar(scalar);
+                    }
+                    if (node instanceof SequenceNode sequence) {
+                        return constructSequence(sequence);
+                    }
+                    return constructMapping((MappingNode) node);
+                }
+            });
+        }
+    }
+}
