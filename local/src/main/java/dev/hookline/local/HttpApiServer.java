@@ -1,6 +1,6 @@
 package dev.hookline.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hookline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -274,8 +274,8 @@ public final class HttpApiServer implements AutoCloseable {
 
         JsonNode response;
         try {
-            response = Json.read(invoke(authorizer.function(), Json.write(event)));
-        } catch (JsonProcessingException e) {
+            response = Json.parse(invoke(authorizer.function(), Json.write(event)));
+        } catch (Json.MalformedJsonException e) {
             response = null;
         }
         if (response == null || !response.path("isAuthorized").isBoolean()) {
@@ -384,8 +384,8 @@ public final class HttpApiServer implements AutoCloseable {
             throws IOException, IntegrationFailure {
         JsonNode result;
         try {
-            result = Json.read(output);
-        } catch (JsonProcessingException e) {
+            result = Json.parse(output);
+        } catch (Json.MalformedJsonException e) {
             LOG.log(Level.WARNING, "request {0}: the function returned invalid JSON", requestId);
             throw new IntegrationFailure(500, "Internal Server Error");
         }

@@ -1,5 +1,6 @@
 package dev.hookline.local;
 
+import dev.hookline.json.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;

@@ -1,6 +1,6 @@
 package dev.hookline.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hookline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.System.Logger.Level;
@@ -186,8 +186,8 @@ public final class LocalResources {
         JsonNode policy;
         if (resolved instanceof String text) {
             try {
-                policy = Json.read(text);
-            } catch (JsonProcessingException e) {
+                policy = Json.parse(text);
+            } catch (Json.MalformedJsonException e) {
                 throw new TemplateException(where + ": RedrivePolicy is not valid JSON: " + text);
             }
         } else {

@@ -1,6 +1,6 @@
 package dev.hookline.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hookline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -204,8 +204,8 @@ public final class SqsEventSource implements AutoCloseable {
     private Set<String> reportedFailures(String output, List<Message> batch) {
         JsonNode response;
         try {
-            response = Json.read(output);
-        } catch (JsonProcessingException e) {
+            response = Json.parse(output);
+        } catch (Json.MalformedJsonException e) {
             return invalidResponse("is not JSON");
         }
         if (response.isNull() || response.isObject() && response.path("batchItemFailures").isMissingNode()) {

@@ -1,5 +1,6 @@
 package dev.hookline.local;
 
+import dev.hookline.json.Json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,7 +57,7 @@ class HttpApiServerTest {
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) throws Exception {
-        return Json.read(new String(response.body(), StandardCharsets.UTF_8));
+        return Json.parse(new String(response.body(), StandardCharsets.UTF_8));
     }
 
     private static String text(HttpResponse<byte[]> response) {

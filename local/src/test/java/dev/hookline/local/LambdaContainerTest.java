@@ -1,5 +1,6 @@
 package dev.hookline.local;
 
+import dev.hookline.json.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,8 +77,8 @@ class LambdaContainerTest {
     @Test
     void contextCarriesTheFunctionIdentityAndRemainingTime() throws Exception {
         try (LambdaContainer container = load("dev.hookline.local.fixtures.EchoHandler::handleRequest", 7)) {
-            JsonNode response = Json.read(container.invoke("{\"k\":\"v\"}"));
-            JsonNode body = Json.read(response.get("body").asText());
+            JsonNode response = Json.parse(container.invoke("{\"k\":\"v\"}"));
+            JsonNode body = Json.parse(response.get("body").asText());
             assertEquals("fn", body.get("functionName").asText());
             int remaining = body.get("remainingMillis").asInt();
             assertTrue(remaining > 6000 && remaining <= 7000, "remaining " + remaining);

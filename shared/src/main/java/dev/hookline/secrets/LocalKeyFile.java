@@ -1,11 +1,11 @@
 package dev.hookline.secrets;
 
+import dev.hookline.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -58,19 +58,6 @@ public final class LocalKeyFile implements KeyEncryptionKeySource {
     }
 
     private static void create(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path temp = Files.createTempFile(parent, ".kek", ".tmp");
-            try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // Non-POSIX file systems keep their default permissions.
-            }
-            Files.writeString(temp, newSecretJson(), StandardCharsets.UTF_8);
-            Files.move(temp, file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PrivateFiles.write(file, newSecretJson());
     }
 }

@@ -208,6 +208,16 @@ class WebhookServiceIT {
     }
 
     @Test
+    void aWriteBasedOnAStaleReadLosesInsteadOfOverwriting() {
+        Principal admin = TestStack.admin("company-race");
+        Webhook created = webhooks.create(admin, ticketWebhook("raced"), Optional.empty()).webhook();
+        webhooks.update(admin, created.id(), body("{\"name\": \"winner\"}"), Optional.empty());
+        Webhook stale = created.toBuilder().name("loser").revise(Instant.now());
+        assertThrows(dev.hookline.storage.ConcurrentModificationException.class, () -> store.update(created, stale));
+        assertEquals("winner", webhooks.get(admin, created.id()).name());
+    }
+
+    @Test
     void deletedWebhooksStopMatchingAtOnceAndLeaveTheApiButNotTheSystem() {
         Principal admin = TestStack.admin("company-delete");
         Webhook created = webhooks.create(admin, ticketWebhook("doomed"), Optional.empty()).webhook();
