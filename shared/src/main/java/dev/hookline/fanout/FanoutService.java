@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public final class FanoutService {
 
     /** How long a producer's duplicate of a fanned-out event is recognised. */
-    public static final Duration DEDUPE_WINDOW = Duration.ofHours(24);
+    private static final Duration DEDUPE_WINDOW = Duration.ofHours(24);
     /**
      * An in-progress claim lapses after this, so another copy (a producer's retry, a message re-driven from the
      * dead-letter queue with a new message id) can take over an event whose processing died. Well above the
@@ -41,7 +41,7 @@ public final class FanoutService {
      */
     public static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
     /** Time kept back from the function timeout for draining sends, the continuation and the claim update. */
-    public static final Duration RESERVE = Duration.ofSeconds(10);
+    private static final Duration RESERVE = Duration.ofSeconds(10);
     private static final int MAX_ATTRIBUTE_CHARS = 1024;
     /** Room left in a parked message for its attributes. */
     private static final int MAX_PARKED_BODY_BYTES = SqsBatchSender.MAX_BATCH_BYTES - 4 * 1024;
@@ -114,10 +114,35 @@ public final class FanoutService {
             }
         }
 
+        Part part = sendPart(event, position, deadline);
+        if (part.continued()) {
+            sender.send(config.ingestQueueUrl(),
+                    IngestReader.continuation(event, new Position(position.part() + 1, part.lastWebhookId())), Map.of());
+        }
+        claims.complete(key, part.deliveries(), clock.instant(), DEDUPE_WINDOW);
+
+        ObjectNode entry = entry(Log.info("Event fanned out"), message, event, position);
+        entry.put("deliveries", part.deliveries());
+        entry.put("send_batch_calls", part.calls());
+        entry.put("continued", part.continued());
+        entry.put("from_sns", ingested.fromSns());
+        entry.put("duration_ms", Duration.between(started, clock.instant()).toMillis());
+        Log.emit(entry);
+        return new FannedOut(event.eventId(), position.part(), part.deliveries(), part.continued());
+    }
+
+    /** What one part sent, and whether matches remain after {@code lastWebhookId}. */
+    private record Part(int deliveries, int calls, String lastWebhookId, boolean continued) {
+    }
+
+    /**
+     * Enqueues the deliveries of the matches after {@code position} until they run out or the budget does;
+     * returns once every one of them is on the delivery queue.
+     */
+    private Part sendPart(ResourceEvent event, Position position, Instant deadline) {
         Iterator<Subscription> matches = matcher.matches(event, position.afterWebhookId());
         String last = position.afterWebhookId();
         int deliveries = 0;
-        int calls;
         boolean more;
         try (SqsBatchSender.Stream out = sender.open(config.deliveryQueueUrl())) {
             // At least one delivery per part, so a chain of continuations always makes progress.
@@ -129,22 +154,8 @@ public final class FanoutService {
                 deliveries++;
             }
             out.finish();
-            calls = out.calls();
+            return new Part(deliveries, out.calls(), last, more);
         }
-        if (more) {
-            sender.send(config.ingestQueueUrl(),
-                    IngestReader.continuation(event, new Position(position.part() + 1, last)), Map.of());
-        }
-        claims.complete(key, deliveries, clock.instant(), DEDUPE_WINDOW);
-
-        ObjectNode entry = entry(Log.info("Event fanned out"), message, event, position);
-        entry.put("deliveries", deliveries);
-        entry.put("send_batch_calls", calls);
-        entry.put("continued", more);
-        entry.put("from_sns", ingested.fromSns());
-        entry.put("duration_ms", Duration.between(started, clock.instant()).toMillis());
-        Log.emit(entry);
-        return new FannedOut(event.eventId(), position.part(), deliveries, more);
     }
 
     /** The original body goes to the parking queue unchanged, so re-driving it is a plain send. */

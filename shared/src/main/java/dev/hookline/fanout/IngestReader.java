@@ -90,11 +90,11 @@ public final class IngestReader {
         JsonNode part = position.path("part");
         JsonNode after = position.path("after_webhook_id");
         JsonNode event = root.path("event");
-        if (!part.canConvertToInt() || part.asInt() < 1 || !(after.isNull() || after.isTextual()) || !event.isTextual()) {
+        // Every part sends at least one delivery, so a continuation always names the webhook it resumes after.
+        if (!part.isInt() || part.asInt() < 1 || !after.isTextual() || !event.isTextual()) {
             throw new InvalidMessageException("invalid_envelope", "Not a continuation this fan-out wrote.");
         }
-        ResourceEvent resourceEvent = event(parse(event.asText()), null);
-        return new Ingested(resourceEvent, new Position(part.asInt(), after.isNull() ? null : after.asText()), false);
+        return new Ingested(event(parse(event.asText()), null), new Position(part.asInt(), after.asText()), false);
     }
 
     private static boolean isSnsNotification(JsonNode root) {

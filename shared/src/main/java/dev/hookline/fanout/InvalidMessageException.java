@@ -12,7 +12,7 @@ public final class InvalidMessageException extends RuntimeException {
 
     private final String reason;
 
-    public InvalidMessageException(String reason, String detail) {
+    InvalidMessageException(String reason, String detail) {
         super(detail, null, false, false);
         this.reason = reason;
     }

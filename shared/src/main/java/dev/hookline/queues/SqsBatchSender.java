@@ -32,9 +32,9 @@ public final class SqsBatchSender {
     /** Limit on one message and on the sum of a batch's bodies (the classic SQS quota, honoured by every engine). */
     public static final int MAX_BATCH_BYTES = 256 * 1024;
 
-    /** Tries per entry whose batch call succeeded but which SQS did not accept (~1.5 s of backoff in all). */
-    public static final int DEFAULT_MAX_ATTEMPTS = 5;
-    public static final Duration DEFAULT_BASE_BACKOFF = Duration.ofMillis(100);
+    /** Tries per entry whose batch call succeeded but which SQS did not accept (at most ~1.5 s of backoff in all). */
+    private static final int DEFAULT_MAX_ATTEMPTS = 5;
+    private static final Duration DEFAULT_BASE_BACKOFF = Duration.ofMillis(100);
 
     private final SqsClient sqs;
     private final int concurrency;

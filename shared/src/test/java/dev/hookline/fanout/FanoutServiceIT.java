@@ -155,6 +155,18 @@ class FanoutServiceIT {
     }
 
     @Test
+    void aMessageTooBigToParkWholeIsParkedTruncatedAndSaysSo() {
+        String body = "x".repeat(300_000);
+
+        assertEquals(new Parked("malformed_json"), process(body));
+
+        Message parked = stack.drain(queues.parking()).get(0);
+        assertTrue(body.startsWith(parked.body()));
+        assertTrue(parked.body().length() < 256 * 1024 - 1024, "room left for the attributes");
+        assertEquals("300000", parked.messageAttributes().get("hookline-truncated-from-bytes").stringValue());
+    }
+
+    @Test
     void aDuplicateEventIsFannedOutOnce() {
         webhook("[\"ticket.create\"]", "", false);
         webhook("[\"event.create\"]", "", true);

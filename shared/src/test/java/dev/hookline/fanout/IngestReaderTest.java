@@ -219,6 +219,7 @@ class IngestReaderTest {
     @Test
     void refusesContinuationsItDidNotWrite() {
         assertEquals("invalid_envelope", rejection("{\"hookline_continuation\": {\"part\": 0}, \"event\": \"{}\"}").reason());
-        assertEquals("invalid_envelope", rejection("{\"hookline_continuation\": {\"part\": 2}, \"event\": {}}").reason());
+        assertEquals("invalid_envelope", rejection("{\"hookline_continuation\": {\"part\": 2, \"after_webhook_id\": \"w\"}, \"event\": {}}").reason());
+        assertEquals("invalid_envelope", rejection("{\"hookline_continuation\": {\"part\": 2}, \"event\": \"{}\"}").reason());
     }
 }
