@@ -2,18 +2,25 @@ package dev.hookline.config;
 
 import dev.hookline.auth.ApiKeyService;
 import dev.hookline.auth.ApiKeyStore;
+import dev.hookline.fanout.FanoutConfig;
+import dev.hookline.fanout.FanoutService;
+import dev.hookline.fanout.IngestReader;
+import dev.hookline.fanout.SubscriptionMatcher;
+import dev.hookline.queues.SqsBatchSender;
 import dev.hookline.rules.EventCatalog;
 import dev.hookline.secrets.KeyEncryptionKeySource;
 import dev.hookline.secrets.LocalKeyFile;
 import dev.hookline.secrets.SecretCipher;
 import dev.hookline.secrets.SecretsManagerKeySource;
 import dev.hookline.security.UrlGuard;
+import dev.hookline.storage.EventClaims;
 import dev.hookline.storage.WebhookStore;
 import dev.hookline.webhooks.WebhookRequests;
 import dev.hookline.webhooks.WebhookService;
 import java.time.Clock;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Wires the domain from configuration. Each piece is built on first use and then kept for the container's
@@ -33,6 +40,8 @@ public final class Services {
     private final Supplier<WebhookStore> webhookStore;
     private final Supplier<WebhookService> webhookService;
     private final Supplier<ApiKeyService> apiKeyService;
+    private final Supplier<SqsClient> sqs;
+    private final Supplier<FanoutService> fanout;
 
     /** @param resolver DNS for the webhook URL check; tests pass a fixed one */
     public Services(HooklineConfig config, AwsClients clients, Clock clock, UrlGuard.Resolver resolver) {
@@ -45,6 +54,8 @@ public final class Services {
         this.webhookService = memoize(() -> new WebhookService(webhookStore.get(),
                 new WebhookRequests(EventCatalog.standard(), urlGuard), cipher.get(), clock));
         this.apiKeyService = memoize(() -> new ApiKeyService(new ApiKeyStore(dynamoDb.get(), config.requireApiKeysTable()), clock));
+        this.sqs = memoize(clients::sqs);
+        this.fanout = memoize(() -> fanout(FanoutConfig.fromEnvironment()));
     }
 
     /** The container-wide instance, configured from the function's environment. */
@@ -78,6 +89,19 @@ public final class Services {
 
     public SecretCipher cipher() {
         return cipher.get();
+    }
+
+    /** The fan-out on the queues the function's environment names. */
+    public FanoutService fanout() {
+        return fanout.get();
+    }
+
+    /** A fan-out on explicit queues (tests, the local runner); each call builds its own sender threads. */
+    public FanoutService fanout(FanoutConfig queues) {
+        EventCatalog catalog = EventCatalog.standard();
+        return new FanoutService(new IngestReader(catalog), new SubscriptionMatcher(catalog, webhookStore.get()::subscriptions),
+                new EventClaims(dynamoDb.get(), config.requireWebhooksTable()),
+                new SqsBatchSender(sqs.get(), queues.sendConcurrency()), queues, clock);
     }
 
     private static KeyEncryptionKeySource keySource(HooklineConfig config, AwsClients clients, Clock clock) {

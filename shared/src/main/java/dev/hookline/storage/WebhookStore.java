@@ -14,6 +14,7 @@ import dev.hookline.secrets.EncryptedSecret;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -196,21 +197,33 @@ public final class WebhookStore {
      */
     public void forEachSubscription(String companyId, EventType type, String resourceId, boolean viaPropagation,
             Consumer<Subscription> consumer) {
-        String partition = (viaPropagation ? "PROP#" : "SUB#") + companyId + "#" + type;
-        List<String> prefixes = new ArrayList<>();
-        prefixes.add(ANY_IDENTIFIER + "#");
+        subscriptions(companyId, type, null, viaPropagation, null).forEachRemaining(consumer);
         if (resourceId != null && !resourceId.isEmpty()) {
-            prefixes.add(resourceId + "#");
+            subscriptions(companyId, type, resourceId, viaPropagation, null).forEachRemaining(consumer);
         }
-        for (String prefix : prefixes) {
-            QueryRequest request = QueryRequest.builder().tableName(tableName)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(prefix)))
-                    .projectionExpression("webhook_id")
-                    .build();
-            dynamoDb.queryPaginator(request).items().forEach(item ->
-                    consumer.accept(new Subscription(string(item, "webhook_id"), type, viaPropagation)));
+    }
+
+    /**
+     * The webhooks subscribed to {@code type} with exactly this identifier filter ({@code null}: those without
+     * one), in ascending webhook id order, starting strictly after {@code afterWebhookId} (null: from the first).
+     * Lazy: a page is queried only when the iterator reaches it, so fan-out can stop part-way and resume later
+     * from the last id it took.
+     */
+    public Iterator<Subscription> subscriptions(String companyId, EventType type, String identifier,
+            boolean viaPropagation, String afterWebhookId) {
+        String partition = (viaPropagation ? "PROP#" : "SUB#") + companyId + "#" + type;
+        String prefix = (identifier == null || identifier.isEmpty() ? ANY_IDENTIFIER : identifier) + "#";
+        QueryRequest.Builder request = QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(prefix)))
+                .projectionExpression("webhook_id");
+        if (afterWebhookId != null) {
+            // Sort keys are {identifier|*}#{webhook id}, so this start key resumes right after that webhook.
+            request.exclusiveStartKey(Map.of("pk", s(partition), "sk", s(prefix + afterWebhookId)));
         }
+        return dynamoDb.queryPaginator(request.build()).items().stream()
+                .map(item -> new Subscription(string(item, "webhook_id"), type, viaPropagation))
+                .iterator();
     }
 
     private Map<String, Map<String, AttributeValue>> indexKeys(Webhook webhook) {

@@ -7,12 +7,14 @@ import dev.hookline.config.AwsClients;
 import dev.hookline.config.HooklineConfig;
 import dev.hookline.config.Services;
 import dev.hookline.engines.Engines;
+import dev.hookline.fanout.FanoutConfig;
 import dev.hookline.secrets.LocalKeyFile;
 import dev.hookline.security.UrlGuard;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * A Hookline deployment on the real embedded engines: DynamoDB Local tables and a key-encryption secret in
@@ -54,6 +60,7 @@ public final class TestStack {
     private final String webhooksTable;
     private final String apiKeysTable;
     private final String secretId;
+    private SqsClient sqs;
 
     private TestStack(Clock clock) {
         this.engines = Engines.shared();
@@ -123,6 +130,48 @@ public final class TestStack {
     public Map<String, URI> endpoints() {
         return Map.of("DYNAMODB", engines.dynamoDb().endpoint(), "SQS", engines.sqs().endpoint(),
                 "SECRETS_MANAGER", engines.moto().orElseThrow().endpoint());
+    }
+
+    /** Fresh ingest, delivery and parking queues on ElasticMQ, for a fan-out built with {@link FanoutQueues#config()}. */
+    public FanoutQueues createFanoutQueues() {
+        String suffix = SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return new FanoutQueues(createQueue("ingest-" + suffix), createQueue("delivery-" + suffix),
+                createQueue("parking-" + suffix));
+    }
+
+    public record FanoutQueues(String ingest, String delivery, String parking) {
+        public FanoutConfig config() {
+            return FanoutConfig.of(ingest, delivery, parking);
+        }
+    }
+
+    public String createQueue(String name) {
+        return sqs().createQueue(request -> request.queueName(name)).queueUrl();
+    }
+
+    /** Receives and deletes every message now visible on the queue, with its attributes. */
+    public List<Message> drain(String queueUrl) {
+        List<Message> drained = new ArrayList<>();
+        while (true) {
+            List<Message> received = sqs().receiveMessage(request -> request.queueUrl(queueUrl)
+                    .maxNumberOfMessages(10)
+                    .messageAttributeNames("All")
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (received.isEmpty()) {
+                return drained;
+            }
+            sqs().deleteMessageBatch(request -> request.queueUrl(queueUrl).entries(received.stream()
+                    .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle()).build())
+                    .toList()));
+            drained.addAll(received);
+        }
+    }
+
+    private synchronized SqsClient sqs() {
+        if (sqs == null) {
+            sqs = clients.sqs();
+        }
+        return sqs;
     }
 
     private static void createTable(DynamoDbClient dynamoDb, String name, String hashKey, String rangeKey) {

@@ -187,6 +187,11 @@ class ApiContractTest {
                 return;
             }
             Map<?, ?> properties = map(resource.get("Properties"), logicalId + ".Properties");
+            // Functions of other modules (their own CodeUri) are checked by that module's tests.
+            Object codeUri = properties.get("CodeUri");
+            if (codeUri != null && !"functions/registry".equals(codeUri)) {
+                return;
+            }
             List<Route> routes = new ArrayList<>();
             Object events = properties.get("Events");
             if (events != null) {

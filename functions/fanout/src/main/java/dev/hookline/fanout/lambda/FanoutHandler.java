@@ -1,0 +1,58 @@
+package dev.hookline.fanout.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.hookline.config.Services;
+import dev.hookline.fanout.FanoutService;
+import dev.hookline.fanout.IngestMessage;
+import dev.hookline.log.Log;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ingest queue's consumer: each message becomes one delivery message per matching webhook (docs/fanout.md).
+ * Messages are handled one at a time, each on its own; one that fails (or whose event another message is
+ * processing) is reported in {@code batchItemFailures} (the event source's ReportBatchItemFailures), so only it
+ * returns to the queue and the rest are deleted.
+ */
+public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    /** Used when invoked without a Context (tools, tests): the template's function timeout. */
+    private static final Duration TIMEOUT_WITHOUT_CONTEXT = Duration.ofSeconds(60);
+
+    private final FanoutService fanout;
+
+    public FanoutHandler() {
+        this(Services.fromEnvironment().fanout());
+    }
+
+    FanoutHandler(FanoutService fanout) {
+        this.fanout = fanout;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            try {
+                FanoutService.Outcome outcome = fanout.process(new IngestMessage(message.getMessageId(), message.getBody()),
+                        timeLeft(context));
+                if (outcome instanceof FanoutService.HeldElsewhere) {
+                    // Back after the visibility timeout: by then the other copy finished, or its claim lapsed.
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                }
+            } catch (RuntimeException e) {
+                Log.error("Fan-out failed for message " + message.getMessageId() + "; it returns to the queue", e);
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    private static Duration timeLeft(Context context) {
+        return context == null ? TIMEOUT_WITHOUT_CONTEXT : Duration.ofMillis(context.getRemainingTimeInMillis());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.hookline.fanout.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookline.testing.RepoFiles;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/** template.yaml wires the fan-out as docs/fanout.md says: the handler of this module and the SQS rules. */
+class FanoutTemplateTest {
+
+    private static Map<?, ?> resources;
+
+    @BeforeAll
+    static void loadTemplate() throws IOException {
+        try (Reader reader = Files.newBufferedReader(RepoFiles.resolve("template.yaml"))) {
+            resources = (Map<?, ?>) ((Map<?, ?>) new Yaml(new IntrinsicsAsPlainValues()).load(reader)).get("Resources");
+        }
+    }
+
+    private static Map<?, ?> properties(String logicalId) {
+        return (Map<?, ?>) ((Map<?, ?>) resources.get(logicalId)).get("Properties");
+    }
+
+    private static Map<?, ?> ingestEventSource() {
+        return (Map<?, ?>) ((Map<?, ?>) properties("FanoutFunction").get("Events")).get("Ingest");
+    }
+
+    @Test
+    void theFanoutFunctionRunsThisModulesHandler() throws ReflectiveOperationException {
+        Map<?, ?> function = properties("FanoutFunction");
+        assertEquals(FanoutHandler.class.getName() + "::handleRequest", function.get("Handler"));
+        assertEquals("functions/fanout", function.get("CodeUri"));
+        assertEquals(Map.of("BuildMethod", "makefile"), ((Map<?, ?>) resources.get("FanoutFunction")).get("Metadata"));
+        FanoutHandler.class.getConstructor();
+    }
+
+    @Test
+    void theIngestQueueHidesAMessageForSixFunctionTimeouts() {
+        int timeout = (Integer) properties("FanoutFunction").get("Timeout");
+        int visibility = (Integer) properties("IngestQueue").get("VisibilityTimeout");
+        assertTrue(visibility >= 6 * timeout, visibility + " s < 6 x " + timeout + " s");
+    }
+
+    @Test
+    void theEventSourceReportsPartialBatchFailures() {
+        assertEquals("SQS", ingestEventSource().get("Type"));
+        Map<?, ?> source = (Map<?, ?>) ingestEventSource().get("Properties");
+        assertEquals("IngestQueue.Arn", source.get("Queue"));
+        assertEquals(List.of("ReportBatchItemFailures"), source.get("FunctionResponseTypes"));
+    }
+
+    @Test
+    void theFunctionMaySendToEveryQueueItIsGiven() {
+        Map<?, ?> function = properties("FanoutFunction");
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) function.get("Environment")).get("Variables");
+        assertEquals(Map.of("INGEST_QUEUE_URL", "IngestQueue", "DELIVERY_QUEUE_URL", "DeliveryQueue",
+                "PARKING_QUEUE_URL", "ParkingQueue"), variables);
+        List<?> sendPolicies = ((List<?>) function.get("Policies")).stream()
+                .map(policy -> ((Map<?, ?>) policy).get("SQSSendMessagePolicy"))
+                .filter(policy -> policy != null)
+                .map(policy -> ((Map<?, ?>) policy).get("QueueName"))
+                .toList();
+        assertEquals(List.of("DeliveryQueue.QueueName", "ParkingQueue.QueueName", "IngestQueue.QueueName"), sendPolicies);
+    }
+
+    @Test
+    void theIngestAndDeliveryQueuesRedriveToTheirDeadLetterQueues() {
+        assertEquals("IngestDeadLetterQueue.Arn",
+                ((Map<?, ?>) properties("IngestQueue").get("RedrivePolicy")).get("deadLetterTargetArn"));
+        assertEquals("DeliveryDeadLetterQueue.Arn",
+                ((Map<?, ?>) properties("DeliveryQueue").get("RedrivePolicy")).get("deadLetterTargetArn"));
+    }
+
+    /** Reads {@code !Ref X} as "X", {@code !GetAtt X.Y} as "X.Y", and any other tag as the value it is written on. */
+    private static final class IntrinsicsAsPlainValues extends SafeConstructor {
+
+        IntrinsicsAsPlainValues() {
+            super(new LoaderOptions());
+            this.yamlConstructors.put(null, new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    if (node instanceof ScalarNode scalar) {
+                        return constructScalar(scalar);
+                    }
+                    if (node instanceof SequenceNode sequence) {
+                        return constructSequence(sequence);
+                    }
+                    return constructMapping((MappingNode) node);
+                }
+            });
+        }
+    }
+}

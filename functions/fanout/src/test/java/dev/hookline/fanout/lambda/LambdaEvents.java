@@ -1,0 +1,36 @@
+package dev.hookline.fanout.lambda;
+
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.hookline.testing.RepoFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+/** Reads events/*.json and writes responses exactly as the Lambda Java runtime does. */
+final class LambdaEvents {
+
+    private LambdaEvents() {
+    }
+
+    static <T> T load(String file, Class<T> type) {
+        try (InputStream in = Files.newInputStream(RepoFiles.resolve("events/" + file))) {
+            return serializer(type).fromJson(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static <T> String toJson(T value, Class<T> type) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        serializer(type).toJson(value, out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static <T> PojoSerializer<T> serializer(Class<T> type) {
+        return LambdaEventSerializers.serializerFor(type, LambdaEvents.class.getClassLoader());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.hookline.fanout;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.json.Json;
+import dev.hookline.storage.WebhookStore.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * One delivery on the delivery queue: which webhook gets which payload. Everything in it is a function of the
+ * event and the webhook, so re-processing an event produces byte-identical messages with the same delivery id
+ * (the Standard Webhooks {@code webhook-id}), which receivers and the delivery function de-duplicate on.
+ * docs/delivery-payload.md describes the shape.
+ */
+public record DeliveryMessage(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
+        ObjectNode payload) {
+
+    /** The first attempt of delivering {@code event} to the webhook of {@code subscription}. */
+    public static DeliveryMessage first(ResourceEvent event, Subscription subscription) {
+        return new DeliveryMessage(deliveryId(event.eventId(), subscription.webhookId()), subscription.webhookId(),
+                event.companyId(), event.eventId(), 0, envelope(event, subscription));
+    }
+
+    /** {@code msg_} and 128 bits of SHA-256 over (event id, webhook id) in hex: stable, and no two pairs collide by concatenation. */
+    public static String deliveryId(String eventId, String webhookId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((eventId.length() + ":" + eventId + webhookId).getBytes(StandardCharsets.UTF_8));
+            return "msg_" + HexFormat.of().formatHex(Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** The body the receiver gets: a Standard Webhooks style envelope. */
+    static ObjectNode envelope(ResourceEvent event, Subscription subscription) {
+        ObjectNode envelope = Json.object();
+        envelope.put("type", event.type().toString());
+        envelope.put("timestamp", event.occurredAt().toString());
+        envelope.put("event_id", event.eventId());
+        envelope.put("company_id", event.companyId());
+        envelope.put("resource_id", event.resourceId());
+        ObjectNode related = envelope.putObject("related");
+        event.related().forEach(related::put);
+        envelope.putObject("webhook")
+                .put("id", subscription.webhookId())
+                .put("resource", subscription.registeredOn().resource())
+                .put("propagated", subscription.viaPropagation());
+        envelope.set("data", event.data());
+        event.changes().ifPresent(changes -> envelope.set("changes", changes));
+        return envelope;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode node = Json.object();
+        node.put("delivery_id", deliveryId);
+        node.put("webhook_id", webhookId);
+        node.put("company_id", companyId);
+        node.put("event_id", eventId);
+        node.put("attempt", attempt);
+        node.set("payload", payload);
+        return node;
+    }
+}

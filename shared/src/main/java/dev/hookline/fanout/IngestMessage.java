@@ -1,0 +1,5 @@
+package dev.hookline.fanout;
+
+/** One message as the ingest queue delivered it. */
+public record IngestMessage(String messageId, String body) {
+}

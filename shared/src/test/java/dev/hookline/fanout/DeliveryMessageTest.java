@@ -1,0 +1,83 @@
+package dev.hookline.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.json.Json;
+import dev.hookline.model.EventType;
+import dev.hookline.storage.WebhookStore.Subscription;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DeliveryMessageTest {
+
+    private static ResourceEvent ticketUpdate(Map<String, String> related) {
+        ObjectNode data = Json.object().put("guid", "tkt-1").put("price", 2750);
+        ObjectNode changes = (ObjectNode) Json.parse("{\"price\": {\"from\": 2500, \"to\": 2750}}");
+        return new ResourceEvent("evt-1", "company-1", new EventType("ticket", "update"), "tkt-1", related,
+                Instant.parse("2026-11-23T10:30:00.250Z"), data, Optional.of(changes));
+    }
+
+    @Test
+    void deliveryIdsDependOnlyOnTheEventAndTheWebhook() {
+        String id = DeliveryMessage.deliveryId("evt-1", "webhook-1");
+
+        assertTrue(id.matches("msg_[0-9a-f]{32}"), id);
+        assertEquals(id, DeliveryMessage.deliveryId("evt-1", "webhook-1"));
+        assertNotEquals(id, DeliveryMessage.deliveryId("evt-1", "webhook-2"));
+        assertNotEquals(id, DeliveryMessage.deliveryId("evt-2", "webhook-1"));
+        assertNotEquals(DeliveryMessage.deliveryId("a", "b\nc"), DeliveryMessage.deliveryId("a\nb", "c"));
+    }
+
+    @Test
+    void theEnvelopeIsStandardWebhooksStyleAndSaysHowTheWebhookMatched() {
+        Subscription propagated = new Subscription("webhook-1", new EventType("event", "update"), true);
+
+        JsonNode message = DeliveryMessage.first(ticketUpdate(Map.of("event", "evt-9")), propagated).toJson();
+
+        assertEquals(DeliveryMessage.deliveryId("evt-1", "webhook-1"), message.get("delivery_id").asText());
+        assertEquals("webhook-1", message.get("webhook_id").asText());
+        assertEquals("company-1", message.get("company_id").asText());
+        assertEquals("evt-1", message.get("event_id").asText());
+        assertEquals(0, message.get("attempt").asInt());
+        JsonNode payload = message.get("payload");
+        assertEquals("ticket.update", payload.get("type").asText());
+        assertEquals("2026-11-23T10:30:00.250Z", payload.get("timestamp").asText());
+        assertEquals("tkt-1", payload.get("resource_id").asText());
+        assertEquals("evt-9", payload.get("related").get("event").asText());
+        assertEquals(Json.parse("{\"id\": \"webhook-1\", \"resource\": \"event\", \"propagated\": true}"), payload.get("webhook"));
+        assertEquals(2750, payload.get("data").get("price").asInt());
+        assertEquals(2500, payload.get("changes").get("price").get("from").asInt());
+    }
+
+    @Test
+    void onlyUpdatesCarryChanges() {
+        ResourceEvent update = ticketUpdate(Map.of());
+        ResourceEvent create = new ResourceEvent("evt-2", "company-1", new EventType("ticket", "create"), "tkt-1",
+                Map.of(), update.occurredAt(), update.data(), Optional.empty());
+        Subscription direct = new Subscription("webhook-1", new EventType("ticket", "create"), false);
+
+        assertFalse(DeliveryMessage.first(create, direct).payload().has("changes"));
+    }
+
+    @Test
+    void theSameEventAndWebhookAlwaysSerialiseToTheSameBytes() {
+        Map<String, String> oneOrder = new LinkedHashMap<>();
+        oneOrder.put("shop", "shop-1");
+        oneOrder.put("event", "evt-9");
+        Map<String, String> otherOrder = new LinkedHashMap<>();
+        otherOrder.put("event", "evt-9");
+        otherOrder.put("shop", "shop-1");
+        Subscription direct = new Subscription("webhook-1", new EventType("ticket", "update"), false);
+
+        assertEquals(Json.write(DeliveryMessage.first(ticketUpdate(oneOrder), direct).toJson()),
+                Json.write(DeliveryMessage.first(ticketUpdate(otherOrder), direct).toJson()));
+    }
+}

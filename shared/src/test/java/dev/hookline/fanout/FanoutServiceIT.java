@@ -1,0 +1,284 @@
+package dev.hookline.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.fanout.FanoutService.Duplicate;
+import dev.hookline.fanout.FanoutService.FannedOut;
+import dev.hookline.fanout.FanoutService.HeldElsewhere;
+import dev.hookline.fanout.FanoutService.Outcome;
+import dev.hookline.fanout.FanoutService.Parked;
+import dev.hookline.json.Json;
+import dev.hookline.storage.EventClaims;
+import dev.hookline.testing.RepoFiles;
+import dev.hookline.testing.TestStack;
+import dev.hookline.testing.TestStack.FanoutQueues;
+import dev.hookline.webhooks.WebhookService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The fan-out on DynamoDB Local and ElasticMQ: webhooks created through the registry, deliveries read off the queue. */
+class FanoutServiceIT {
+
+    private static final Duration A_MINUTE = Duration.ofMinutes(1);
+    private static final String EVENT_GUID = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
+    private static final String TICKET_GUID = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+
+    private static TestStack stack;
+    private static WebhookService webhooks;
+
+    private FanoutQueues queues;
+    private FanoutService fanout;
+    private String company;
+
+    @BeforeAll
+    static void startStack() {
+        stack = TestStack.create();
+        webhooks = stack.services().webhooks();
+    }
+
+    @BeforeEach
+    void freshQueuesAndTenant() {
+        queues = stack.createFanoutQueues();
+        fanout = stack.services().fanout(queues.config());
+        company = "company-" + UUID.randomUUID();
+    }
+
+    private String webhook(String json) {
+        return webhooks.create(TestStack.admin(company), Json.parse(json), Optional.empty()).webhook().id();
+    }
+
+    private String webhook(String events, String identifier, boolean propagation) {
+        return webhook("""
+                {"name": "hook", "url": "https://hooks.example.com/in", "events": %s, "identifier": "%s",
+                 "triggered_by_child_resources": %s}""".formatted(events, identifier, propagation));
+    }
+
+    private ObjectNode ticketCreate() {
+        try {
+            ObjectNode event = (ObjectNode) Json.parse(Files.readString(RepoFiles.resolve("events/resource-event-ticket-create.json")));
+            event.put("company_id", company);
+            event.put("event_id", "evt-" + UUID.randomUUID());
+            return event;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Outcome process(String body) {
+        return fanout.process(new IngestMessage(UUID.randomUUID().toString(), body), A_MINUTE);
+    }
+
+    private List<JsonNode> deliveries() {
+        return stack.drain(queues.delivery()).stream().map(m -> Json.parse(m.body())).toList();
+    }
+
+    /** webhook id → "resource/direct|propagated", the shape a receiver sees in payload.webhook. */
+    private static Map<String, String> byWebhook(List<JsonNode> deliveries) {
+        Map<String, String> matched = new TreeMap<>();
+        for (JsonNode delivery : deliveries) {
+            JsonNode webhook = delivery.get("payload").get("webhook");
+            matched.put(delivery.get("webhook_id").asText(),
+                    webhook.get("resource").asText() + "/" + (webhook.get("propagated").asBoolean() ? "propagated" : "direct"));
+        }
+        return matched;
+    }
+
+    @Test
+    void anEventBecomesExactlyOneDeliveryPerMatchingWebhook() {
+        String anyTicket = webhook("[\"ticket.create\"]", "", false);
+        String thisTicket = webhook("[\"ticket.create\"]", TICKET_GUID, false);
+        webhook("[\"ticket.create\"]", "another-ticket", false);
+        String thisEvent = webhook("[\"event.create\"]", EVENT_GUID, true);
+        webhook("[\"event.create\"]", "another-event", true);
+        webhook("[\"event.create\"]", "", false);
+        String both = webhook("[\"ticket.create\", \"event.create\"]", "", true);
+        webhook("""
+                {"name": "off", "url": "https://hooks.example.com/in", "events": ["ticket.create"], "active": false}""");
+        ObjectNode event = ticketCreate();
+
+        Outcome outcome = process(Json.write(event));
+
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(new FannedOut(event.get("event_id").asText(), 0, 4, false), outcome);
+        assertEquals(Map.of(anyTicket, "ticket/direct", thisTicket, "ticket/direct", thisEvent, "event/propagated",
+                both, "ticket/direct"), byWebhook(deliveries));
+        for (JsonNode delivery : deliveries) {
+            assertEquals(DeliveryMessage.deliveryId(event.get("event_id").asText(), delivery.get("webhook_id").asText()),
+                    delivery.get("delivery_id").asText());
+            assertEquals(company, delivery.get("company_id").asText());
+            assertEquals(0, delivery.get("attempt").asInt());
+            JsonNode payload = delivery.get("payload");
+            assertEquals("ticket.create", payload.get("type").asText());
+            assertEquals("2026-11-23T10:30:00Z", payload.get("timestamp").asText());
+            assertEquals(event.get("data"), payload.get("data"));
+        }
+    }
+
+    @Test
+    void anInvalidMessageIsParkedWithItsReasonAndCountsAsHandled() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode event = ticketCreate();
+        event.put("resource", "invoice");
+        String body = Json.write(event);
+
+        Outcome outcome = fanout.process(new IngestMessage("message-7", body), A_MINUTE);
+
+        assertEquals(new Parked("unknown_resource"), outcome);
+        List<Message> parked = stack.drain(queues.parking());
+        assertEquals(1, parked.size());
+        Message message = parked.get(0);
+        assertEquals(body, message.body(), "parked unchanged, ready to re-drive");
+        assertEquals("unknown_resource", message.messageAttributes().get("hookline-reason").stringValue());
+        assertEquals("resource: Not a resource of the event catalogue.", message.messageAttributes().get("hookline-detail").stringValue());
+        assertEquals("message-7", message.messageAttributes().get("hookline-source-message-id").stringValue());
+        Instant.parse(message.messageAttributes().get("hookline-parked-at").stringValue());
+        assertEquals(List.of(), deliveries());
+    }
+
+    @Test
+    void aMessageTooBigToParkWholeIsParkedTruncatedAndSaysSo() {
+        String body = "x".repeat(300_000);
+
+        assertEquals(new Parked("malformed_json"), process(body));
+
+        Message parked = stack.drain(queues.parking()).get(0);
+        assertTrue(body.startsWith(parked.body()));
+        assertTrue(parked.body().length() < 256 * 1024 - 1024, "room left for the attributes");
+        assertEquals("300000", parked.messageAttributes().get("hookline-truncated-from-bytes").stringValue());
+    }
+
+    @Test
+    void aDuplicateEventIsFannedOutOnce() {
+        webhook("[\"ticket.create\"]", "", false);
+        webhook("[\"event.create\"]", "", true);
+        String body = Json.write(ticketCreate());
+
+        assertInstanceOf(FannedOut.class, process(body));
+        assertInstanceOf(Duplicate.class, process(body));
+        assertInstanceOf(Duplicate.class, fanout.process(new IngestMessage("sns-copy", snsNotification(body)), A_MINUTE));
+
+        assertEquals(2, deliveries().size());
+    }
+
+    @Test
+    void withoutAProducerEventIdTheRedeliveredMessageIsTheDuplicate() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode event = ticketCreate();
+        event.remove("event_id");
+        IngestMessage message = new IngestMessage(UUID.randomUUID().toString(), Json.write(event));
+
+        FannedOut first = assertInstanceOf(FannedOut.class, fanout.process(message, A_MINUTE));
+        assertEquals(new Duplicate(message.messageId(), 0), fanout.process(message, A_MINUTE));
+
+        assertEquals(message.messageId(), first.eventId());
+        assertEquals(1, deliveries().size());
+    }
+
+    @Test
+    void aMessageRetriedAfterAFailureTakesItsClaimBackWhileOtherCopiesWait() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode event = ticketCreate();
+        String eventId = event.get("event_id").asText();
+        // The first attempt of message-1 claimed the event, then died before completing it.
+        claims().claim(new EventClaims.Key(company, eventId, 0), "message-1", Instant.now(), FanoutService.CLAIM_LEASE);
+
+        assertEquals(new HeldElsewhere(eventId, 0), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
+        assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-1", Json.write(event)), A_MINUTE));
+        assertEquals(new Duplicate(eventId, 0), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
+        assertEquals(1, deliveries().size());
+    }
+
+    @Test
+    void aCopyTakesOverAnEventWhoseClaimLapsed() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode event = ticketCreate();
+        String eventId = event.get("event_id").asText();
+        // message-1 went to the dead-letter queue; re-driven, it comes back as message-2.
+        Instant longAgo = Instant.now().minus(FanoutService.CLAIM_LEASE).minusSeconds(5);
+        claims().claim(new EventClaims.Key(company, eventId, 0), "message-1", longAgo, FanoutService.CLAIM_LEASE);
+
+        assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
+        assertEquals(1, deliveries().size());
+    }
+
+    private static EventClaims claims() {
+        return new EventClaims(stack.clients().dynamoDb(), stack.webhooksTable());
+    }
+
+    @Test
+    void anSnsWrappedEventIsUnwrapped() {
+        String direct = webhook("[\"ticket.create\"]", "", false);
+
+        assertInstanceOf(FannedOut.class, process(snsNotification(Json.write(ticketCreate()))));
+
+        assertEquals(Map.of(direct, "ticket/direct"), byWebhook(deliveries()));
+    }
+
+    @Test
+    void aLargeFanOutContinuesInPartsWithoutGapsOrRepeats() {
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            expected.add(webhook(i % 2 == 0 ? "[\"ticket.create\"]" : "[\"event.create\"]", "", i % 2 == 1));
+        }
+        fanout = stack.services().fanout(queues.config().withMaxDeliveriesPerPart(3));
+        ObjectNode event = ticketCreate();
+
+        List<Outcome> outcomes = new ArrayList<>();
+        outcomes.add(process(Json.write(event)));
+        List<Message> continuations;
+        while (!(continuations = stack.drain(queues.ingest())).isEmpty()) {
+            for (Message continuation : continuations) {
+                outcomes.add(process(continuation.body()));
+                // SQS may deliver a continuation twice: the copy is a duplicate.
+                assertInstanceOf(Duplicate.class, process(continuation.body()));
+            }
+        }
+
+        String eventId = event.get("event_id").asText();
+        assertEquals(List.of(new FannedOut(eventId, 0, 3, true), new FannedOut(eventId, 1, 3, true),
+                new FannedOut(eventId, 2, 2, false)), outcomes);
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(8, deliveries.size());
+        assertEquals(expected, deliveries.stream().map(d -> d.get("webhook_id").asText()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void outOfTimeAPartStillMakesProgressAndContinues() {
+        webhook("[\"ticket.create\"]", "", false);
+        webhook("[\"ticket.create\"]", "", false);
+
+        Outcome outcome = fanout.process(new IngestMessage("late", Json.write(ticketCreate())), Duration.ZERO);
+
+        assertEquals(1, ((FannedOut) outcome).deliveries());
+        assertTrue(((FannedOut) outcome).continued());
+        assertEquals(1, stack.drain(queues.ingest()).size());
+    }
+
+    private static String snsNotification(String message) {
+        ObjectNode sns = Json.object();
+        sns.put("Type", "Notification");
+        sns.put("MessageId", UUID.randomUUID().toString());
+        sns.put("TopicArn", "arn:aws:sns:us-east-1:000000000000:resource-events");
+        sns.put("Message", message);
+        return Json.write(sns);
+    }
+}

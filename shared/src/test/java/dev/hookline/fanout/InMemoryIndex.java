@@ -1,0 +1,63 @@
+package dev.hookline.fanout;
+
+import dev.hookline.model.EventType;
+import dev.hookline.model.SecretRing;
+import dev.hookline.model.Webhook;
+import dev.hookline.secrets.EncryptedSecret;
+import dev.hookline.storage.WebhookStore.Subscription;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The subscription index as WebhookStore lays it out (SUB# and PROP# partitions, sort key
+ * {identifier|*}#{webhook id}, only matchable webhooks), in memory, for matching tests without DynamoDB.
+ */
+final class InMemoryIndex implements SubscriptionIndex {
+
+    private final Map<String, NavigableMap<String, String>> partitions = new HashMap<>();
+
+    InMemoryIndex add(Webhook webhook) {
+        if (!webhook.matchable()) {
+            return this;
+        }
+        String sortKey = webhook.identifierFilter().orElse("*") + "#" + webhook.id();
+        for (EventType type : webhook.events()) {
+            put("SUB#" + webhook.companyId() + "#" + type, sortKey, webhook.id());
+            if (webhook.triggeredByChildResources()) {
+                put("PROP#" + webhook.companyId() + "#" + type, sortKey, webhook.id());
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public Iterator<Subscription> subscriptions(String companyId, EventType type, String identifier,
+            boolean viaPropagation, String afterWebhookId) {
+        String prefix = (identifier == null ? "*" : identifier) + "#";
+        NavigableMap<String, String> partition = partitions.getOrDefault(
+                (viaPropagation ? "PROP#" : "SUB#") + companyId + "#" + type, new TreeMap<>());
+        NavigableMap<String, String> range = afterWebhookId == null
+                ? partition.tailMap(prefix, true)
+                : partition.tailMap(prefix + afterWebhookId, false);
+        return range.entrySet().stream()
+                .takeWhile(entry -> entry.getKey().startsWith(prefix))
+                .map(entry -> new Subscription(entry.getValue(), type, viaPropagation))
+                .iterator();
+    }
+
+    private void put(String partition, String sortKey, String webhookId) {
+        partitions.computeIfAbsent(partition, key -> new TreeMap<>()).put(sortKey, webhookId);
+    }
+
+    static Webhook webhook(String id, String companyId, List<String> events, String identifier, boolean propagation) {
+        Instant created = Instant.parse("2026-11-01T00:00:00Z");
+        return new Webhook(id, companyId, "hook " + id, null, "https://hooks.example.com/" + id,
+                events.stream().map(EventType::parse).toList(), identifier, propagation, 3, true, Map.of(),
+                SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, created, created, null);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.hookline.fanout;
+
+import static dev.hookline.fanout.InMemoryIndex.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hookline.json.Json;
+import dev.hookline.model.EventType;
+import dev.hookline.model.Webhook;
+import dev.hookline.rules.EventCatalog;
+import dev.hookline.storage.WebhookStore.Subscription;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SubscriptionMatcherTest {
+
+    private static final String COMPANY = "company-1";
+    private static final EventCatalog CATALOG = EventCatalog.standard();
+    private static final List<String> RESOURCES = List.of("event", "ticket", "product", "shop", "order", "scanner");
+
+    /**
+     * Seed 001's table, copied cell by cell (row: the resource that triggers; column: where it propagates), so
+     * this test checks the shipped catalogue against the seed rather than against itself.
+     */
+    private static final Map<String, Map<String, Set<String>>> SEED_TABLE = Map.of(
+            "event", Map.of(),
+            "ticket", Map.of("event", Set.of("create", "update", "delete")),
+            "product", Map.of("event", Set.of("create", "update", "delete")),
+            "shop", Map.of("event", Set.of("paid", "update"), "ticket", Set.of("paid"), "product", Set.of("paid")),
+            "order", Map.of("event", Set.of("create", "delete", "scan"), "ticket", Set.of("scan"), "product", Set.of("scan")),
+            "scanner", Map.of());
+
+    private static ResourceEvent event(String type, String resourceId, Map<String, String> related) {
+        return new ResourceEvent("evt-1", COMPANY, EventType.parse(type), resourceId, related,
+                Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.empty());
+    }
+
+    private static List<Subscription> matches(InMemoryIndex index, ResourceEvent event) {
+        List<Subscription> matches = new ArrayList<>();
+        new SubscriptionMatcher(CATALOG, index).matches(event, null).forEachRemaining(matches::add);
+        return matches;
+    }
+
+    private static List<String> ids(List<Subscription> matches) {
+        return matches.stream().map(Subscription::webhookId).toList();
+    }
+
+    /** Every trigger of every row against every column, the empty cells included. */
+    static Stream<Arguments> everyCellOfTheSeedTable() {
+        List<Arguments> cells = new ArrayList<>();
+        for (String source : RESOURCES) {
+            for (String trigger : CATALOG.triggers()) {
+                if (!CATALOG.isEmitted(new EventType(source, trigger))) {
+                    continue;
+                }
+                for (String target : RESOURCES) {
+                    boolean propagates = SEED_TABLE.get(source).getOrDefault(target, Set.of()).contains(trigger);
+                    cells.add(Arguments.of(source, trigger, target, propagates));
+                }
+            }
+        }
+        return cells.stream();
+    }
+
+    @ParameterizedTest(name = "{0}.{1} reaches opted-in {2}.{1} webhooks: {3}")
+    @MethodSource("everyCellOfTheSeedTable")
+    void propagatesExactlyAlongTheSeedTable(String source, String trigger, String target, boolean propagates) {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("a-opted-in", COMPANY, List.of(target + "." + trigger), null, true))
+                .add(webhook("b-not-opted-in", COMPANY, List.of(target + "." + trigger), null, false));
+        Map<String, String> related = new LinkedHashMap<>();
+        RESOURCES.stream().filter(resource -> !resource.equals(source)).forEach(resource -> related.put(resource, resource + "-1"));
+
+        List<Subscription> matches = matches(index, event(source + "." + trigger, source + "-1", related));
+
+        EventType registeredOn = new EventType(target, trigger);
+        if (target.equals(source)) {
+            assertEquals(List.of(new Subscription("a-opted-in", registeredOn, false),
+                    new Subscription("b-not-opted-in", registeredOn, false)), matches, "same resource: a direct match");
+        } else if (propagates) {
+            assertEquals(List.of(new Subscription("a-opted-in", registeredOn, true)), matches);
+        } else {
+            assertEquals(List.of(), matches);
+        }
+    }
+
+    @Test
+    void directMatchesAreWebhooksWithoutIdentifierOrWithTheResourceId() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("any-ticket", COMPANY, List.of("ticket.create"), null, false))
+                .add(webhook("this-ticket", COMPANY, List.of("ticket.create"), "tkt-1", false))
+                .add(webhook("other-ticket", COMPANY, List.of("ticket.create"), "tkt-2", false))
+                .add(webhook("ticket-updates", COMPANY, List.of("ticket.update"), null, false));
+
+        assertEquals(List.of("any-ticket", "this-ticket"), ids(matches(index, event("ticket.create", "tkt-1", Map.of()))));
+        assertEquals(List.of("any-ticket", "other-ticket"), ids(matches(index, event("ticket.create", "tkt-2", Map.of()))));
+    }
+
+    @Test
+    void propagatedMatchesCompareTheIdentifierWithTheRelatedTargetsId() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("all-events", COMPANY, List.of("event.create"), null, true))
+                .add(webhook("event-1", COMPANY, List.of("event.create"), "evt-1", true))
+                .add(webhook("event-2", COMPANY, List.of("event.create"), "evt-2", true))
+                .add(webhook("ticket-id-as-identifier", COMPANY, List.of("event.create"), "tkt-1", true));
+
+        assertEquals(List.of("all-events", "event-1"),
+                ids(matches(index, event("ticket.create", "tkt-1", Map.of("event", "evt-1")))));
+        assertEquals(List.of("all-events"), ids(matches(index, event("ticket.create", "tkt-1", Map.of()))),
+                "without the related event's id only webhooks without identifier can match");
+    }
+
+    @Test
+    void propagationKeepsTheTriggerAndReachesOnlyOptedInWebhooks() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("event-updates", COMPANY, List.of("event.update"), null, true))
+                .add(webhook("event-creates-direct-only", COMPANY, List.of("event.create"), null, false))
+                .add(webhook("event-creates", COMPANY, List.of("event.create"), null, true));
+
+        List<Subscription> matches = matches(index, event("ticket.create", "tkt-1", Map.of("event", "evt-1")));
+
+        assertEquals(List.of(new Subscription("event-creates", new EventType("event", "create"), true)), matches,
+                "reached although no webhook listens to ticket.create");
+    }
+
+    @Test
+    void inactiveAndDeletedWebhooksNeverMatch() {
+        Webhook active = webhook("active", COMPANY, List.of("ticket.create", "event.create"), null, true);
+        Instant now = Instant.parse("2026-11-20T00:00:00Z");
+        InMemoryIndex index = new InMemoryIndex()
+                .add(active)
+                .add(webhook("inactive", COMPANY, List.of("ticket.create", "event.create"), null, true).toBuilder().active(false).revise(now))
+                .add(webhook("deleted", COMPANY, List.of("ticket.create", "event.create"), null, true).toBuilder().deletedAt(now).revise(now));
+
+        assertEquals(List.of("active"), ids(matches(index, event("ticket.create", "tkt-1", Map.of("event", "evt-1")))));
+    }
+
+    @Test
+    void aWebhookMatchedDirectlyAndThroughPropagationGetsOneDirectMatch() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("both", COMPANY, List.of("event.create", "ticket.create"), null, true));
+
+        assertEquals(List.of(new Subscription("both", new EventType("ticket", "create"), false)),
+                matches(index, event("ticket.create", "tkt-1", Map.of("event", "evt-1"))));
+    }
+
+    @Test
+    void aWebhookReachedThroughSeveralRowsGetsOneMatchFromTheFirstRow() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("scans", COMPANY, List.of("product.scan", "ticket.scan", "event.scan"), null, true))
+                .add(webhook("ticket-scans", COMPANY, List.of("product.scan", "ticket.scan"), "tkt-1", true));
+
+        assertEquals(List.of(new Subscription("scans", new EventType("event", "scan"), true),
+                        new Subscription("ticket-scans", new EventType("ticket", "scan"), true)),
+                matches(index, event("order.scan", "ord-1", Map.of("event", "evt-1", "ticket", "tkt-1", "product", "prd-1"))));
+    }
+
+    @Test
+    void otherTenantsWebhooksNeverMatch() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("theirs", "company-2", List.of("ticket.create", "event.create"), null, true));
+
+        assertEquals(List.of(), matches(index, event("ticket.create", "tkt-1", Map.of("event", "evt-1"))));
+    }
+
+    @Test
+    void matchesComeInWebhookIdOrderAndResumeStrictlyAfterAnId() {
+        InMemoryIndex index = new InMemoryIndex();
+        for (String id : List.of("w3", "w1", "w5", "w2", "w4")) {
+            boolean direct = id.compareTo("w3") <= 0;
+            index.add(webhook(id, COMPANY, List.of(direct ? "ticket.delete" : "event.delete"), direct ? null : "evt-1", !direct));
+        }
+        ResourceEvent deleted = event("ticket.delete", "tkt-1", Map.of("event", "evt-1"));
+        SubscriptionMatcher matcher = new SubscriptionMatcher(CATALOG, index);
+
+        assertEquals(List.of("w1", "w2", "w3", "w4", "w5"), ids(matches(index, deleted)));
+        List<String> rest = new ArrayList<>();
+        Iterator<Subscription> resumed = matcher.matches(deleted, "w2");
+        resumed.forEachRemaining(match -> rest.add(match.webhookId()));
+        assertEquals(List.of("w3", "w4", "w5"), rest);
+    }
+}
