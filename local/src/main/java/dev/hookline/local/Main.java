@@ -3,7 +3,7 @@ package dev.hookline.local;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Entry point of the developer tools behind {@code ./hookline}: {@code local} and {@code mint-key}. */
+/** Entry point of the developer tools behind {@code ./hookline}: {@code local}, {@code mint-key}, {@code send-event}. */
 public final class Main {
 
     private Main() {
@@ -14,7 +14,9 @@ public final class Main {
             usage();
             System.exit(2);
         }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        // send-event takes its file first: `send-event FILE [--option value ...]`.
+        boolean positional = args[0].equals("send-event") && args.length > 1 && !args[1].startsWith("--");
+        String[] rest = Arrays.copyOfRange(args, positional ? 2 : 1, args.length);
         Map<String, String> options;
         try {
             options = Options.parse(rest);
@@ -26,6 +28,13 @@ public final class Main {
         switch (args[0]) {
             case "local" -> LocalCommand.run(options);
             case "mint-key" -> MintKeyCommand.run(options);
+            case "send-event" -> {
+                if (!positional) {
+                    usage();
+                    System.exit(2);
+                }
+                SendEventCommand.run(args[1], options);
+            }
             default -> {
                 usage();
                 System.exit(2);
@@ -37,6 +46,7 @@ public final class Main {
         System.err.println("""
                 usage: hookline local [--port N] [--state-file PATH] [--data-dir DIR] [--company ID]
                        hookline mint-key --company ID [--scopes admin,read] [--description TEXT]
-                                         (--state-file PATH | --table API_KEYS_TABLE [--region R])""");
+                                         (--state-file PATH | --table API_KEYS_TABLE [--region R])
+                       hookline send-event FILE [--state-file PATH] [--company ID]""");
     }
 }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.hookline.testing.RepoFiles;
+import dev.hookline.testing.TemplateYaml;
 import java.io.IOException;
-import java.io.Reader;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -25,14 +25,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Keeps the three descriptions of the registry API in step, both ways: the HttpApi routes of template.yaml
@@ -237,10 +229,8 @@ class ApiContractTest {
 
     // ------------------------------------------------------------------ YAML
 
-    static Map<?, ?> load(Path file) throws IOException {
-        try (Reader reader = Files.newBufferedReader(file)) {
-            return map(new Yaml(new PlainTagsConstructor()).load(reader), file.getFileName().toString());
-        }
+    static Map<?, ?> load(Path file) {
+        return TemplateYaml.load(file);
     }
 
     private static Map<?, ?> map(Object value, String where) {
@@ -254,31 +244,5 @@ class ApiContractTest {
         Set<T> result = new TreeSet<>(left);
         result.removeAll(right);
         return result;
-    }
-
-    /**
-     * Safe loading that reads CloudFormation short-form tags ({@code !Ref}, {@code !GetAtt}, {@code !Sub}, …)
-     * and any other unknown tag as the plain scalar, list or map they are written on.
-     */
-    static final class PlainTagsConstructor extends SafeConstructor {
-
-        PlainTagsConstructor() {
-            super(new LoaderOptions());
-            this.yamlConstructors.put(null, new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    if (node instanceof ScalarNode scalar) {
-                        return constructScalar(scalar);
-                    }
-                    if (node instanceof SequenceNode sequence) {
-                        return constructSequence(sequence);
-                    }
-                    if (node instanceof MappingNode mapping) {
-                        return constructMapping(mapping);
-                    }
-                    throw new IllegalStateException("Unexpected YAML node " + node.getNodeId());
-                }
-            });
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.hookline.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.hookline.testing.LambdaEvents;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

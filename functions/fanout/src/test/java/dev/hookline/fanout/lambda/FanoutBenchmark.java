@@ -1,6 +1,8 @@
 package dev.hookline.fanout.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.hookline.testing.LambdaEvents;
+import dev.hookline.testing.TestContext;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;

@@ -1,6 +1,8 @@
 package dev.hookline.fanout.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.hookline.testing.LambdaEvents;
+import dev.hookline.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;

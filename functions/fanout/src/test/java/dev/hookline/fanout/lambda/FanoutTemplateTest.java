@@ -4,21 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookline.testing.RepoFiles;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
+import dev.hookline.testing.TemplateYaml;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** template.yaml wires the fan-out as docs/fanout.md says: the handler of this module and the SQS rules. */
 class FanoutTemplateTest {
@@ -26,10 +16,8 @@ class FanoutTemplateTest {
     private static Map<?, ?> resources;
 
     @BeforeAll
-    static void loadTemplate() throws IOException {
-        try (Reader reader = Files.newBufferedReader(RepoFiles.resolve("template.yaml"))) {
-            resources = (Map<?, ?>) ((Map<?, ?>) new Yaml(new IntrinsicsAsPlainValues()).load(reader)).get("Resources");
-        }
+    static void loadTemplate() {
+        resources = (Map<?, ?>) TemplateYaml.load(RepoFiles.resolve("template.yaml")).get("Resources");
     }
 
     private static Map<?, ?> properties(String logicalId) {
@@ -84,25 +72,5 @@ class FanoutTemplateTest {
                 ((Map<?, ?>) properties("IngestQueue").get("RedrivePolicy")).get("deadLetterTargetArn"));
         assertEquals("DeliveryDeadLetterQueue.Arn",
                 ((Map<?, ?>) properties("DeliveryQueue").get("RedrivePolicy")).get("deadLetterTargetArn"));
-    }
-
-    /** Reads {@code !Ref X} as "X", {@code !GetAtt X.Y} as "X.Y", and any other tag as the value it is written on. */
-    private static final class IntrinsicsAsPlainValues extends SafeConstructor {
-
-        IntrinsicsAsPlainValues() {
-            super(new LoaderOptions());
-            this.yamlConstructors.put(null, new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    if (node instanceof ScalarNode scalar) {
-                        return constructScalar(scalar);
-                    }
-                    if (node instanceof SequenceNode sequence) {
-                        return constructSequence(sequence);
-                    }
-                    return constructMapping((MappingNode) node);
-                }
-            });
-        }
     }
 }

@@ -1,8 +1,7 @@
-package dev.hookline.registry;
+package dev.hookline.testing;
 
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import dev.hookline.testing.RepoFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,12 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
 /** Reads events/*.json and writes responses exactly as the Lambda Java runtime does. */
-final class LambdaEvents {
+public final class LambdaEvents {
 
     private LambdaEvents() {
     }
 
-    static <T> T load(String file, Class<T> type) {
+    public static <T> T load(String file, Class<T> type) {
         try (InputStream in = Files.newInputStream(RepoFiles.resolve("events/" + file))) {
             return serializer(type).fromJson(in);
         } catch (IOException e) {
@@ -25,11 +24,11 @@ final class LambdaEvents {
         }
     }
 
-    static <T> T fromJson(String json, Class<T> type) {
+    public static <T> T fromJson(String json, Class<T> type) {
         return serializer(type).fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static <T> String toJson(T value, Class<T> type) {
+    public static <T> String toJson(T value, Class<T> type) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         serializer(type).toJson(value, out);
         return out.toString(StandardCharsets.UTF_8);

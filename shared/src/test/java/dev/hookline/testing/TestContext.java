@@ -1,4 +1,4 @@
-package dev.hookline.fanout.lambda;
+package dev.hookline.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A Lambda Context whose remaining time runs down from {@code timeout}, as the runtime's does. */
-final class TestContext implements Context {
+public final class TestContext implements Context {
 
     private final Instant deadline;
 
-    TestContext(Duration timeout) {
+    public TestContext(Duration timeout) {
         this.deadline = Instant.now().plus(timeout);
     }
 
