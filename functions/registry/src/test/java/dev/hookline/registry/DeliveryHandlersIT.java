@@ -17,6 +17,7 @@ import dev.hookline.delivery.DeliveryService.Received;
 import dev.hookline.fanout.DeliveryMessage;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
+import dev.hookline.testing.LambdaEvents;
 import dev.hookline.testing.TestReceiver;
 import dev.hookline.testing.TestReceiver.Response;
 import dev.hookline.testing.TestStack;

@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.delivery.DeliveryConfig;
 import dev.hookline.fanout.DeliveryMessage;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
+import dev.hookline.testing.LambdaEvents;
 import dev.hookline.testing.TestReceiver;
 import dev.hookline.testing.TestReceiver.Response;
 import dev.hookline.testing.TestStack;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -96,14 +93,10 @@ class DeliveryHandlerIT {
             record.put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:delivery");
             record.put("awsRegion", "us-east-1");
         }
-        return LambdaEventSerializers.serializerFor(SQSEvent.class, DeliveryHandlerIT.class.getClassLoader())
-                .fromJson(new ByteArrayInputStream(Json.write(root).getBytes(StandardCharsets.UTF_8)));
+        return LambdaEvents.fromJson(Json.write(root), SQSEvent.class);
     }
 
     private static String toJson(SQSBatchResponse response) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        LambdaEventSerializers.serializerFor(SQSBatchResponse.class, DeliveryHandlerIT.class.getClassLoader())
-                .toJson(response, out);
-        return out.toString(StandardCharsets.UTF_8);
+        return LambdaEvents.toJson(response, SQSBatchResponse.class);
     }
 }

@@ -7,22 +7,13 @@ import dev.hookline.delivery.DeliveryConfig;
 import dev.hookline.delivery.RetryPolicy;
 import dev.hookline.storage.DeliveryLog;
 import dev.hookline.testing.RepoFiles;
+import dev.hookline.testing.TemplateYaml;
 import dev.hookline.webhooks.WebhookRequests;
-import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** template.yaml wires delivery as docs/delivery.md says. */
 class DeliveryTemplateTest {
@@ -30,10 +21,8 @@ class DeliveryTemplateTest {
     private static Map<?, ?> resources;
 
     @BeforeAll
-    static void loadTemplate() throws IOException {
-        try (Reader reader = Files.newBufferedReader(RepoFiles.resolve("template.yaml"))) {
-            resources = (Map<?, ?>) ((Map<?, ?>) new Yaml(new IntrinsicsAsPlainValues()).load(reader)).get("Resources");
-        }
+    static void loadTemplate() {
+        resources = (Map<?, ?>) TemplateYaml.load(RepoFiles.resolve("template.yaml")).get("Resources");
     }
 
     private static Map<?, ?> properties(String logicalId) {
@@ -89,25 +78,5 @@ class DeliveryTemplateTest {
     void alarmsWatchTheDeadLetterQueueAndTheParkedBacklog() {
         assertEquals("AWS::CloudWatch::Alarm", ((Map<?, ?>) resources.get("DeliveryDeadLetterAlarm")).get("Type"));
         assertEquals("DeliveriesParked", properties("ParkedBacklogAlarm").get("MetricName"));
-    }
-
-    /** Reads {@code !Ref X} as "X", {@code !GetAtt X.Y} as "X.Y", and any other tag as the value it is written on. */
-    private static final class IntrinsicsAsPlainValues extends SafeConstructor {
-
-        IntrinsicsAsPlainValues() {
-            super(new LoaderOptions());
-            this.yamlConstructors.put(null, new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    if (node instanceof ScalarNode scalar) {
-                        return constructScalar(scalar);
-                    }
-                    if (node instanceof SequenceNode sequence) {
-                        return constructSequence(sequence);
-                    }
-                    return constructMapping((MappingNode) node);
-                }
-            });
-        }
     }
 }
