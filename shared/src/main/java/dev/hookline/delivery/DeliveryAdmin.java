@@ -131,6 +131,11 @@ public final class DeliveryAdmin {
         return log.health(webhook.id());
     }
 
+    /** The circuits of a page of webhooks, by webhook id (closed when never written). */
+    public java.util.Map<String, WebhookHealth> healths(java.util.List<Webhook> webhooks) {
+        return log.healths(webhooks.stream().map(Webhook::id).toList());
+    }
+
     private DeliveryRecord find(Webhook webhook, String deliveryId) {
         if (deliveryId == null || !DELIVERY_ID.matcher(deliveryId).matches()) {
             throw ApiException.notFound("No delivery with this id.");

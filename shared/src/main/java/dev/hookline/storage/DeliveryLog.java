@@ -326,6 +326,28 @@ public final class DeliveryLog {
         return item == null || item.isEmpty() ? WebhookHealth.closed(webhookId) : healthFromItem(webhookId, item);
     }
 
+    /** The circuits of several webhooks at once (one BatchGetItem per 100), for listings. */
+    public Map<String, WebhookHealth> healths(List<String> webhookIds) {
+        Map<String, WebhookHealth> result = new HashMap<>();
+        for (int i = 0; i < webhookIds.size(); i += MAX_BATCH_GET) {
+            List<Map<String, AttributeValue>> keys = webhookIds.subList(i, Math.min(webhookIds.size(), i + MAX_BATCH_GET))
+                    .stream().distinct().map(id -> Map.of("pk", s(partition(id)), "sk", s(HEALTH))).toList();
+            for (int round = 0; !keys.isEmpty() && round < 10; round++) {
+                List<Map<String, AttributeValue>> request = keys;
+                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(
+                        Map.of(tableName, KeysAndAttributes.builder().keys(request).build())));
+                response.responses().getOrDefault(tableName, List.of()).forEach(item -> {
+                    String id = string(item, "pk").substring(2);
+                    result.put(id, healthFromItem(id, item));
+                });
+                KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
+                keys = unprocessed == null ? List.of() : unprocessed.keys();
+            }
+        }
+        webhookIds.forEach(id -> result.putIfAbsent(id, WebhookHealth.closed(id)));
+        return result;
+    }
+
     /** One more consecutive failure; returns the state after it. */
     public WebhookHealth recordFailure(String webhookId, WebhookHealth.LastOutcome outcome) {
         Map<String, AttributeValue> values = outcomeValues(outcome);

@@ -7,6 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
+import dev.hookline.delivery.DeliveryAdmin;
+import dev.hookline.delivery.DeliveryJson;
+import dev.hookline.delivery.WebhookHealth;
 import dev.hookline.errors.ApiException;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
@@ -21,13 +24,20 @@ import java.util.Optional;
 public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final WebhookService webhooks;
+    private final DeliveryAdmin deliveries;
 
     public ListWebhooksHandler() {
-        this(Services.fromEnvironment().webhooks());
+        this(Services.fromEnvironment().webhooks(), Services.fromEnvironment().deliveryAdmin());
     }
 
     ListWebhooksHandler(WebhookService webhooks) {
+        this(webhooks, null);
+    }
+
+    /** @param deliveries adds each webhook's circuit state (one BatchGetItem per page); null leaves it out */
+    ListWebhooksHandler(WebhookService webhooks, DeliveryAdmin deliveries) {
         this.webhooks = webhooks;
+        this.deliveries = deliveries;
     }
 
     @Override
@@ -42,7 +52,15 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
             Page<Webhook> page = webhooks.list(request.principal(), query);
             ObjectNode body = Json.object();
             ArrayNode data = body.putArray("data");
-            page.items().forEach(webhook -> data.add(WebhookJson.render(webhook)));
+            Map<String, WebhookHealth> health = deliveries == null || page.items().isEmpty() ? Map.of()
+                    : deliveries.healths(page.items());
+            page.items().forEach(webhook -> {
+                ObjectNode node = WebhookJson.render(webhook);
+                if (health.containsKey(webhook.id())) {
+                    DeliveryJson.addHealth(node, health.get(webhook.id()));
+                }
+                data.add(node);
+            });
             body.put("next_cursor", page.nextCursor().orElse(null));
             return HttpApi.json(200, body, Map.of());
         });

@@ -52,6 +52,7 @@ class DeliveryHandlersIT {
     private TestWebhookHandler test;
     private GetWebhookHandler getWebhook;
     private UpdateWebhookHandler updateWebhook;
+    private ListWebhooksHandler listWebhooks;
 
     @BeforeEach
     void setUp() {
@@ -67,6 +68,7 @@ class DeliveryHandlersIT {
         test = new TestWebhookHandler(admin);
         getWebhook = new GetWebhookHandler(webhooks, admin);
         updateWebhook = new UpdateWebhookHandler(webhooks, admin);
+        listWebhooks = new ListWebhooksHandler(webhooks, admin);
         receiver = new TestReceiver();
         company = "company-" + UUID.randomUUID();
     }
@@ -118,6 +120,9 @@ class DeliveryHandlersIT {
         assertFalse(disabled.path("active").asBoolean());
         assertFalse(disabled.path("disabled_at").isNull());
         assertEquals("failed", disabled.path("last_delivery").path("status").asText());
+        JsonNode listed = body(invoke(listWebhooks, event("GET", "/v1/webhooks", webhook.id(), null, "read", null)))
+                .path("data").get(0);
+        assertEquals("open", listed.path("circuit_state").asText(), "the listing shows the circuit too");
 
         receiver.always(Response.of(200));
         APIGatewayV2HTTPEvent patch = event("PATCH", "/v1/webhooks/{id}", webhook.id(), null, "admin", null);
