@@ -252,6 +252,35 @@ class DeliveryServiceIT {
         assertEquals(1, receiver.requests().size());
     }
 
+    @Test
+    void theMessagesOfABatchAreSentConcurrently() {
+        receiver.always(Response.of(200).withDelay(Duration.ofMillis(200)));
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        List<Received> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            send(message(created.webhook(), "evt-concurrent-" + i));
+        }
+        while (batch.size() < 10) {
+            sqs.receiveMessage(r -> r.queueUrl(resources.queue()).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
+                    .forEach(m -> batch.add(new Received(m.messageId(), m.receiptHandle(), m.body())));
+        }
+        long started = System.nanoTime();
+        Map<String, Outcome> outcomes = delivery.process(batch);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(10, outcomes.values().stream().filter(o -> o == Outcome.DELIVERED).count());
+        assertTrue(millis < 1_500, "10 x 200 ms took " + millis + " ms: not sequential (2 s)");
+    }
+
+    @Test
+    void anUnreadableMessageGoesToTheDeadLetterQueueWithItsReason() {
+        send("{\"delivery_id\": \"msg_x\"}");
+        assertEquals(List.of(Outcome.INVALID), pump());
+        List<Message> dead = stack.drain(resources.deadLetterQueue());
+        assertEquals(1, dead.size());
+        assertEquals("invalid message: payload is missing or not an object",
+                dead.get(0).messageAttributes().get("hookline-reason").stringValue());
+    }
+
     // ------------------------------------------------------------------ circuit, replay, recover
 
     @Test
