@@ -93,35 +93,27 @@ class LocalRunnerIT {
 
     @Test
     void sendEventDropsAProducerEventThatFansOutToTheTenantsWebhooks() throws Exception {
-        HttpResponse<String> created = send("POST", "/v1/webhooks", """
-                {"name": "event changes", "url": "http://127.0.0.1:9000/hook", "resource": "event", "trigger": "create",
-                 "triggered_by_child_resources": true}""", apiKey);
-        assertEquals(201, created.statusCode(), created.body());
-        String webhookId = Json.parse(created.body()).get("id").asText();
+        // The delivery function consumes the delivery queue, so the event is followed to a receiver's inbox.
+        try (dev.hookline.testing.TestReceiver receiver = new dev.hookline.testing.TestReceiver()) {
+            HttpResponse<String> created = send("POST", "/v1/webhooks", """
+                    {"name": "event changes", "url": "%s", "resource": "event", "trigger": "create",
+                     "triggered_by_child_resources": true}""".formatted(receiver.url()), apiKey);
+            assertEquals(201, created.statusCode(), created.body());
+            String webhookId = Json.parse(created.body()).get("id").asText();
 
-        SendEventCommand.run(dev.hookline.testing.RepoFiles.resolve("events/resource-event-ticket-create.json").toString(),
-                Map.of("state-file", dataDir.resolve("state.json").toString()));
+            SendEventCommand.run(dev.hookline.testing.RepoFiles.resolve("events/resource-event-ticket-create.json").toString(),
+                    Map.of("state-file", dataDir.resolve("state.json").toString()));
 
-        JsonNode state = StateFile.read(dataDir.resolve("state.json"));
-        try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .endpointOverride(URI.create(state.get("aws").get("sqs_endpoint").asText()))
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
-            String deliveryQueue = state.get("queues").get("DeliveryQueue").asText();
-            JsonNode delivery = null;
             long deadline = System.currentTimeMillis() + 20_000;
-            while (delivery == null && System.currentTimeMillis() < deadline) {
-                var messages = sqs.receiveMessage(r -> r.queueUrl(deliveryQueue).waitTimeSeconds(1)).messages();
-                if (!messages.isEmpty()) {
-                    delivery = Json.parse(messages.get(0).body());
-                }
+            while (receiver.requests().isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
             }
-            assertTrue(delivery != null, "the fan-out function put a delivery on the delivery queue");
-            assertEquals(webhookId, delivery.get("webhook_id").asText());
-            assertEquals("ticket.create", delivery.get("payload").get("type").asText());
-            assertTrue(delivery.get("payload").get("webhook").get("propagated").asBoolean());
+            assertTrue(!receiver.requests().isEmpty(), "fan-out and delivery brought the event to the webhook's receiver");
+            JsonNode delivery = Json.parse(receiver.requests().get(0).bodyText());
+            assertEquals(webhookId, delivery.get("webhook").get("id").asText());
+            assertEquals("ticket.create", delivery.get("type").asText());
+            assertTrue(delivery.get("webhook").get("propagated").asBoolean());
+            assertTrue(receiver.requests().get(0).header("webhook-signature").startsWith("v1,"));
         }
     }
 
