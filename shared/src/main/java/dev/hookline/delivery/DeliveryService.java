@@ -193,12 +193,7 @@ public final class DeliveryService {
         int maxAttempts = message.test() ? 1 : webhook.retries() + 1;
 
         byte[] body = Json.write(message.payload()).getBytes(StandardCharsets.UTF_8);
-        long timestamp = clock.instant().getEpochSecond();
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(StandardWebhooks.WEBHOOK_ID, message.deliveryId());
-        headers.put(StandardWebhooks.WEBHOOK_TIMESTAMP, Long.toString(timestamp));
-        headers.put(StandardWebhooks.WEBHOOK_SIGNATURE,
-                StandardWebhooks.signatureHeader(entry.secrets(), message.deliveryId(), timestamp, body));
+        Map<String, String> headers = signedHeaders(entry.secrets(), message.deliveryId(), clock.instant().getEpochSecond(), body);
         SendResult result = sender.post(webhook.url(), headers, body);
 
         RetryPolicy.Decision decision = policy.decide(result, attemptInSeries, maxAttempts);
@@ -248,6 +243,15 @@ public final class DeliveryService {
             Log.emit(l);
         });
         return outcome;
+    }
+
+    /** The Standard Webhooks headers of one attempt; {@code body} is exactly what will be sent. */
+    static Map<String, String> signedHeaders(List<String> secrets, String deliveryId, long timestamp, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(StandardWebhooks.WEBHOOK_ID, deliveryId);
+        headers.put(StandardWebhooks.WEBHOOK_TIMESTAMP, Long.toString(timestamp));
+        headers.put(StandardWebhooks.WEBHOOK_SIGNATURE, StandardWebhooks.signatureHeader(secrets, deliveryId, timestamp, body));
+        return headers;
     }
 
     private void updateHealth(Delivery message, Webhook webhook, WebhookHealth before, SendResult result,
