@@ -140,7 +140,7 @@ public final class Services {
     }
 
     public DeliveryAdmin deliveryAdmin(DeliveryConfig deliveryConfig) {
-        return new DeliveryAdmin(webhookService.get(), deliveryLog(deliveryConfig), sqs.get(),
+        return new DeliveryAdmin(webhookService.get(), deliveryLog(deliveryConfig), sqs,
                 deliveryConfig.deliveryQueueUrl(), clock);
     }
 

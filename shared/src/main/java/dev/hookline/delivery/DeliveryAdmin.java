@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -36,11 +37,12 @@ public final class DeliveryAdmin {
 
     private final WebhookService webhooks;
     private final DeliveryLog log;
-    private final SqsClient sqs;
+    private final Supplier<SqsClient> sqs;
     private final String deliveryQueueUrl;
     private final Clock clock;
 
-    public DeliveryAdmin(WebhookService webhooks, DeliveryLog log, SqsClient sqs, String deliveryQueueUrl, Clock clock) {
+    /** @param sqs built on first send, so read-only handlers (GET webhook) never pay for an SQS client at init */
+    public DeliveryAdmin(WebhookService webhooks, DeliveryLog log, Supplier<SqsClient> sqs, String deliveryQueueUrl, Clock clock) {
         this.webhooks = webhooks;
         this.log = log;
         this.sqs = sqs;
@@ -145,6 +147,6 @@ public final class DeliveryAdmin {
     }
 
     private void send(String body) {
-        sqs.sendMessage(request -> request.queueUrl(deliveryQueueUrl).messageBody(body));
+        sqs.get().sendMessage(request -> request.queueUrl(deliveryQueueUrl).messageBody(body));
     }
 }
