@@ -15,10 +15,11 @@ import java.time.Duration;
  * @param connectTimeout        TCP + TLS connect limit per attempt
  * @param totalTimeout          whole-attempt limit (connect, send, wait, read), enforced by aborting the request
  * @param maxResponseBytes      how much of a response body is read; the rest is discarded with the connection
+ * @param backlogCap            deliveries of one webhook waiting in backoff above which its new deliveries are parked
  */
 public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable,
         int circuitThreshold, Duration logRetention, Duration cacheTtl, Duration connectTimeout, Duration totalTimeout,
-        int maxResponseBytes) {
+        int maxResponseBytes, int backlogCap) {
 
     public static final int DEFAULT_CIRCUIT_THRESHOLD = 20;
     public static final Duration DEFAULT_LOG_RETENTION = Duration.ofDays(30);
@@ -26,10 +27,11 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024;
+    public static final int DEFAULT_BACKLOG_CAP = 1_000;
 
     public DeliveryConfig {
-        if (circuitThreshold < 1) {
-            throw new IllegalArgumentException("circuitThreshold must be positive");
+        if (circuitThreshold < 1 || backlogCap < 1) {
+            throw new IllegalArgumentException("circuitThreshold and backlogCap must be positive");
         }
     }
 
@@ -43,7 +45,8 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 Duration.ofSeconds(Env.integer("WEBHOOK_CACHE_SECONDS", (int) DEFAULT_CACHE_TTL.toSeconds())),
                 Duration.ofMillis(Env.integer("DELIVERY_CONNECT_TIMEOUT_MS", (int) DEFAULT_CONNECT_TIMEOUT.toMillis())),
                 Duration.ofMillis(Env.integer("DELIVERY_TOTAL_TIMEOUT_MS", (int) DEFAULT_TOTAL_TIMEOUT.toMillis())),
-                DEFAULT_MAX_RESPONSE_BYTES);
+                DEFAULT_MAX_RESPONSE_BYTES,
+                Env.integer("DELIVERY_BACKLOG_CAP", DEFAULT_BACKLOG_CAP));
     }
 
     /** What the registry API's delivery operations need: the queue to send to and the log. */
@@ -54,28 +57,34 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 Env.required("DELIVERIES_TABLE"),
                 DEFAULT_CIRCUIT_THRESHOLD,
                 Duration.ofDays(Env.integer("DELIVERY_LOG_RETENTION_DAYS", (int) DEFAULT_LOG_RETENTION.toDays())),
-                DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES);
+                DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+                DEFAULT_BACKLOG_CAP);
     }
 
     /** Explicit resources with the default limits (tests, the local runner). */
     public static DeliveryConfig of(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, DEFAULT_CIRCUIT_THRESHOLD,
                 DEFAULT_LOG_RETENTION, DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
-                DEFAULT_MAX_RESPONSE_BYTES);
+                DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_BACKLOG_CAP);
     }
 
     public DeliveryConfig withCircuitThreshold(int value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, value, logRetention, cacheTtl,
-                connectTimeout, totalTimeout, maxResponseBytes);
+                connectTimeout, totalTimeout, maxResponseBytes, backlogCap);
     }
 
     public DeliveryConfig withCacheTtl(Duration value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                value, connectTimeout, totalTimeout, maxResponseBytes);
+                value, connectTimeout, totalTimeout, maxResponseBytes, backlogCap);
     }
 
     public DeliveryConfig withTimeouts(Duration connect, Duration total) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connect, total, maxResponseBytes);
+                cacheTtl, connect, total, maxResponseBytes, backlogCap);
+    }
+
+    public DeliveryConfig withBacklogCap(int value) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, value);
     }
 }

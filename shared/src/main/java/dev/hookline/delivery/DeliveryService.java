@@ -52,8 +52,14 @@ public final class DeliveryService {
     public static final int REPLAY_PAGE = 100;
     private static final int MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
-    /** One received SQS message, as the handler hands it over. */
-    public record Received(String messageId, String receiptHandle, String body) {
+    /**
+     * One received SQS message, as the handler hands it over. {@code receiveCount} (SQS's ApproximateReceiveCount)
+     * tells a retry (> 1) from a new delivery; only new ones are held back by the backlog cap.
+     */
+    public record Received(String messageId, String receiptHandle, String body, int receiveCount) {
+        public Received(String messageId, String receiptHandle, String body) {
+            this(messageId, receiptHandle, body, 1);
+        }
     }
 
     /** What became of a message; only {@link Outcome#RETRY} and {@link Outcome#ERROR} keep it on the queue. */
@@ -116,7 +122,7 @@ public final class DeliveryService {
                     outcomes.put(message.messageId(), Outcome.DUPLICATE); // same delivery twice in one batch
                     continue;
                 }
-                futures.put(message.messageId(), executor.submit(() -> handle(incoming)));
+                futures.put(message.messageId(), executor.submit(() -> handle(incoming, message.receiveCount())));
             }
         }
         List<ChangeMessageVisibilityBatchRequestEntry> visibility = new ArrayList<>();
@@ -148,9 +154,9 @@ public final class DeliveryService {
         return outcomes;
     }
 
-    private Result handle(Incoming incoming) {
+    private Result handle(Incoming incoming, int receiveCount) {
         return switch (incoming) {
-            case Delivery delivery -> deliver(delivery);
+            case Delivery delivery -> deliver(delivery, receiveCount);
             case ReplayParked replay -> {
                 replayParked(replay);
                 yield Result.of(Outcome.COMMAND);
@@ -162,7 +168,7 @@ public final class DeliveryService {
         };
     }
 
-    Result deliver(Delivery message) {
+    Result deliver(Delivery message, int receiveCount) {
         Instant now = clock.instant();
         WebhookCache.Entry entry = cache.get(message.companyId(), message.webhookId());
         if (entry.webhook().isEmpty()) {
@@ -173,16 +179,28 @@ public final class DeliveryService {
         NewDelivery record = new NewDelivery(message.deliveryId(), message.webhookId(), message.companyId(),
                 message.eventId(), message.eventType(), message.attempt());
         boolean closed = webhook.active() && !entry.health().open();
-        if (!closed && !message.bypassCircuit()) {
-            String reason = entry.health().open() ? "circuit open: " + entry.health().disabledReason() : "webhook inactive";
-            boolean parked = log.park(record, Json.write(message.payload()), reason, now);
-            ObjectNode line = logEntry(Log.info(parked ? "Delivery parked" : "Duplicate of a final or parked delivery dropped"),
-                    message).orElseThrow();
-            if (parked) {
+        boolean backlogFull = receiveCount <= 1 && entry.health().inBackoff() >= config.backlogCap();
+        if ((!closed || backlogFull) && !message.bypassCircuit()) {
+            String reason = entry.health().open() ? "circuit open: " + entry.health().disabledReason()
+                    : !webhook.active() ? "webhook inactive"
+                    : "backlog: " + entry.health().inBackoff() + " deliveries of this webhook are waiting for a retry";
+            DeliveryLog.Parked parked = log.park(record, Json.write(message.payload()), reason, now);
+            ObjectNode line = logEntry(Log.info(parked != DeliveryLog.Parked.NO ? "Delivery parked"
+                    : "Duplicate of a final or parked delivery dropped"), message).orElseThrow();
+            if (parked != DeliveryLog.Parked.NO) {
+                line.put("reason", reason);
                 metric(line, "DeliveriesParked", now); // ParkedBacklogAlarm in template.yaml
             }
             Log.emit(line);
-            return Result.of(parked ? Outcome.PARKED : Outcome.DUPLICATE);
+            if (parked == DeliveryLog.Parked.FROM_BACKOFF) {
+                WebhookHealth after = log.adjustBackoff(message.webhookId(), -1);
+                cache.updateHealth(message.companyId(), message.webhookId(), h -> withBackoff(h, after.inBackoff()));
+            }
+            if (parked != DeliveryLog.Parked.NO && closed && !entry.health().backlogParked()) {
+                log.markBacklogParked(message.webhookId()); // replayed once the backlog halves
+                cache.updateHealth(message.companyId(), message.webhookId(), h -> h.withBacklogParked(true));
+            }
+            return Result.of(parked == DeliveryLog.Parked.NO ? Outcome.DUPLICATE : Outcome.PARKED);
         }
         Optional<Claim> claim = log.claim(record, now, config.totalTimeout().plus(LEASE_SLACK));
         if (claim.isEmpty()) {
@@ -227,7 +245,7 @@ public final class DeliveryService {
                 outcome = Result.of(Outcome.ABORTED);
             }
         }
-        updateHealth(message, webhook, entry.health(), result, decision, done);
+        updateHealth(message, webhook, entry.health(), result, decision, attemptInSeries, done);
 
         Optional<com.fasterxml.jackson.databind.node.ObjectNode> line = logEntry(Log.info("Delivery attempt"), message);
         line.ifPresent(l -> {
@@ -255,7 +273,9 @@ public final class DeliveryService {
     }
 
     private void updateHealth(Delivery message, Webhook webhook, WebhookHealth before, SendResult result,
-            RetryPolicy.Decision decision, Instant now) {
+            RetryPolicy.Decision decision, int attemptInSeries, Instant now) {
+        // Deliveries in backoff: +1 into a retry, -1 out of one (this attempt was a retry of this series).
+        int backoffDelta = (decision instanceof RetryPolicy.Retry ? 1 : 0) - (attemptInSeries > 1 ? 1 : 0);
         String status = switch (decision) {
             case RetryPolicy.Delivered d -> "succeeded";
             case RetryPolicy.Retry r -> "retrying";
@@ -266,9 +286,10 @@ public final class DeliveryService {
                 result.errorClass(), now);
         if (decision instanceof RetryPolicy.Delivered) {
             boolean stale = before.writtenAt() == null || before.writtenAt().plus(SUCCESS_REFRESH).isBefore(now);
-            if (before.consecutiveFailures() > 0 || stale || message.test()) {
-                WebhookHealth after = log.recordSuccess(message.webhookId(), last);
+            if (before.consecutiveFailures() > 0 || stale || message.test() || backoffDelta != 0) {
+                WebhookHealth after = log.recordSuccess(message.webhookId(), last, backoffDelta);
                 cache.updateHealth(message.companyId(), message.webhookId(), h -> after);
+                replayIfBacklogDrained(message, after);
             }
             if (message.test() && before.open() && log.closeCircuit(message.webhookId())) {
                 cache.invalidate(message.companyId(), message.webhookId());
@@ -281,7 +302,8 @@ public final class DeliveryService {
         if (message.test()) {
             return; // a failing ping says nothing new, and must not open a circuit on its own
         }
-        WebhookHealth after = log.recordFailure(message.webhookId(), last);
+        WebhookHealth after = log.recordFailure(message.webhookId(), last, backoffDelta);
+        replayIfBacklogDrained(message, after);
         String reason = null;
         if (decision instanceof RetryPolicy.Abort abort && abort.disableWebhook()) {
             reason = "HTTP 410 Gone";
@@ -295,12 +317,30 @@ public final class DeliveryService {
             entry.put("reason", reason);
             Log.emit(entry);
             String finalReason = reason;
-            cache.updateHealth(message.companyId(), message.webhookId(),
-                    h -> new WebhookHealth(h.webhookId(), true, after.consecutiveFailures(), now, finalReason, after.last(), now));
+            cache.updateHealth(message.companyId(), message.webhookId(), h -> after.opened(now, finalReason));
         } else {
-            cache.updateHealth(message.companyId(), message.webhookId(), h -> new WebhookHealth(h.webhookId(),
-                    h.open() || after.open(), after.consecutiveFailures(), h.disabledAt(), h.disabledReason(), after.last(), now));
+            cache.updateHealth(message.companyId(), message.webhookId(), h -> h.open() && !after.open()
+                    ? after.opened(h.disabledAt(), h.disabledReason()) : after);
         }
+    }
+
+    /** Once a webhook's backlog has halved, the deliveries the cap parked go back to the queue (one replay). */
+    private void replayIfBacklogDrained(Delivery message, WebhookHealth after) {
+        if (after.backlogParked() && !after.open() && after.inBackoff() <= config.backlogCap() / 2
+                && log.clearBacklogParked(message.webhookId())) {
+            cache.updateHealth(message.companyId(), message.webhookId(), h -> h.withBacklogParked(false));
+            batchSender.send(config.deliveryQueueUrl(),
+                    DeliveryMessages.replayCommand(message.webhookId(), message.companyId(), Optional.empty()), Map.of());
+            ObjectNode line = Log.info("Backlog drained; replaying the deliveries parked for it");
+            line.put("webhook_id", message.webhookId());
+            line.put("in_backoff", after.inBackoff());
+            Log.emit(line);
+        }
+    }
+
+    private static WebhookHealth withBackoff(WebhookHealth h, int inBackoff) {
+        return new WebhookHealth(h.webhookId(), h.open(), h.consecutiveFailures(), h.disabledAt(), h.disabledReason(),
+                h.last(), h.writtenAt(), inBackoff, h.backlogParked());
     }
 
     // ------------------------------------------------------------------ replays

@@ -58,6 +58,11 @@ public final class DeliveryLog {
         }
     }
 
+    /** What parking did; {@link #FROM_BACKOFF} when the delivery had been waiting for a retry. */
+    public enum Parked {
+        NO, YES, FROM_BACKOFF
+    }
+
     /** What a new delivery item starts with (the claim and parking create it when missing). */
     public record NewDelivery(String deliveryId, String webhookId, String companyId, String eventId, String eventType,
             int series) {
@@ -158,7 +163,7 @@ public final class DeliveryLog {
      * Holds a delivery while its webhook's circuit is open: no attempt, the payload kept, listed in the sparse
      * parked index. Refused (false) for a delivery that is already final or parked (a duplicate).
      */
-    public boolean park(NewDelivery delivery, String payload, String reason, Instant now) {
+    public Parked park(NewDelivery delivery, String payload, String reason, Instant now) {
         Map<String, AttributeValue> values = creationValues(delivery, now);
         values.put(":parked", s(Status.PARKED.wire()));
         values.put(":payload", s(payload));
@@ -171,7 +176,7 @@ public final class DeliveryLog {
         values.put(":ppk", s(partition(delivery.webhookId())));
         values.put(":zero", n(0));
         try {
-            dynamoDb.updateItem(request -> request.tableName(tableName)
+            UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
                     .key(key(delivery.webhookId(), delivery.deliveryId()))
                     .updateExpression(CREATION + ", #status = :parked, payload = :payload, last_error = :reason,"
                             + " parked_pk = :ppk, parked_sk = :psk, lease_until = :zero,"
@@ -179,10 +184,11 @@ public final class DeliveryLog {
                     .conditionExpression("attribute_not_exists(pk) OR (series_start = :series"
                             + " AND #status IN (:sending, :retrying, :queued) AND lease_until < :nowms)")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(values));
-            return true;
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.UPDATED_OLD));
+            return Status.RETRYING.wire().equals(string(response.attributes(), "status")) ? Parked.FROM_BACKOFF : Parked.YES;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Parked.NO;
         }
     }
 
@@ -348,28 +354,66 @@ public final class DeliveryLog {
         return result;
     }
 
-    /** One more consecutive failure; returns the state after it. */
-    public WebhookHealth recordFailure(String webhookId, WebhookHealth.LastOutcome outcome) {
+    /**
+     * One more consecutive failure; returns the state after it.
+     *
+     * @param backoffDelta change of the webhook's deliveries in backoff (+1 into a retry, -1 out of one)
+     */
+    public WebhookHealth recordFailure(String webhookId, WebhookHealth.LastOutcome outcome, int backoffDelta) {
         Map<String, AttributeValue> values = outcomeValues(outcome);
         values.put(":one", n(1));
+        values.put(":delta", n(backoffDelta));
         UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
                 .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                .updateExpression("SET last_outcome = :last, written_at = :written ADD failure_count :one")
+                .updateExpression("SET last_outcome = :last, written_at = :written ADD failure_count :one, in_backoff :delta")
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW));
         return healthFromItem(webhookId, response.attributes());
     }
 
-    /** Resets the consecutive failures (the circuit's state is left alone). */
-    public WebhookHealth recordSuccess(String webhookId, WebhookHealth.LastOutcome outcome) {
+    /** Resets the consecutive failures (the circuit's state is left alone); {@code backoffDelta} as for failures. */
+    public WebhookHealth recordSuccess(String webhookId, WebhookHealth.LastOutcome outcome, int backoffDelta) {
         Map<String, AttributeValue> values = outcomeValues(outcome);
         values.put(":zero", n(0));
+        values.put(":delta", n(backoffDelta));
         UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
                 .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                .updateExpression("SET last_outcome = :last, written_at = :written, failure_count = :zero")
+                .updateExpression("SET last_outcome = :last, written_at = :written, failure_count = :zero ADD in_backoff :delta")
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW));
         return healthFromItem(webhookId, response.attributes());
+    }
+
+    /** Changes the count of deliveries in backoff (a delivery left backoff without an attempt: parked). */
+    public WebhookHealth adjustBackoff(String webhookId, int delta) {
+        UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
+                .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
+                .updateExpression("ADD in_backoff :delta")
+                .expressionAttributeValues(Map.of(":delta", n(delta)))
+                .returnValues(ReturnValue.ALL_NEW));
+        return healthFromItem(webhookId, response.attributes());
+    }
+
+    /** Notes that deliveries were parked for the backlog cap, so the replay starts when the backlog halves. */
+    public void markBacklogParked(String webhookId) {
+        dynamoDb.updateItem(request -> request.tableName(tableName)
+                .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
+                .updateExpression("SET backlog_parked = :true")
+                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+    }
+
+    /** Clears the backlog mark; true for the one caller that cleared it (and so queues the replay). */
+    public boolean clearBacklogParked(String webhookId) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName)
+                    .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
+                    .updateExpression("REMOVE backlog_parked")
+                    .conditionExpression("backlog_parked = :true")
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** Opens the circuit; false if it already was open (someone else opened it). */
@@ -391,7 +435,9 @@ public final class DeliveryLog {
         try {
             dynamoDb.updateItem(request -> request.tableName(tableName)
                     .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                    .updateExpression("SET circuit_state = :closed, failure_count = :zero REMOVE disabled_at, disabled_reason")
+                    // The replay that follows also re-sends what the backlog cap parked.
+                    .updateExpression("SET circuit_state = :closed, failure_count = :zero"
+                            + " REMOVE disabled_at, disabled_reason, backlog_parked")
                     .conditionExpression("circuit_state = :open")
                     .expressionAttributeValues(Map.of(":open", s("open"), ":closed", s("closed"), ":zero", n(0))));
             return true;
@@ -446,7 +492,9 @@ public final class DeliveryLog {
         String writtenAt = string(item, "written_at");
         return new WebhookHealth(webhookId, "open".equals(string(item, "circuit_state")),
                 (int) number(item, "failure_count", 0), disabledAt == null ? null : Instant.parse(disabledAt),
-                string(item, "disabled_reason"), last, writtenAt == null ? null : Instant.parse(writtenAt));
+                string(item, "disabled_reason"), last, writtenAt == null ? null : Instant.parse(writtenAt),
+                (int) Math.max(0, number(item, "in_backoff", 0)), item.get("backlog_parked") != null
+                        && Boolean.TRUE.equals(item.get("backlog_parked").bool()));
     }
 
     static DeliveryRecord fromItem(Map<String, AttributeValue> item) {

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The delivery pipeline on DynamoDB Local and ElasticMQ against a receiver on 127.0.0.1: each pump receives from
@@ -314,6 +315,30 @@ class DeliveryServiceIT {
     }
 
     @Test
+    void aWebhookWithTooManyDeliveriesInBackoffHasNewOnesParkedUntilItsBacklogDrains() throws Exception {
+        delivery = stack.services().delivery(resources.config().withBacklogCap(2).withCircuitThreshold(100)
+                .withCacheTtl(Duration.ZERO), stack.services().urlGuard());
+        receiver.then(Response.of(503), Response.of(503)); // then 200
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        enqueue(created.webhook(), "evt-backlog-1");
+        enqueue(created.webhook(), "evt-backlog-2");
+        assertEquals(List.of(Outcome.RETRY, Outcome.RETRY), pump());
+        assertEquals(2, admin.health(created.webhook()).inBackoff());
+
+        String parked = enqueue(created.webhook(), "evt-backlog-3");
+        assertEquals(List.of(Outcome.PARKED), pump(), "the cap keeps a flaky webhook's retries from piling up in flight");
+        assertEquals(2, receiver.requests().size());
+        assertTrue(log.find(created.webhook().id(), parked).orElseThrow().lastError().startsWith("backlog: 2 deliveries"));
+
+        Thread.sleep(7_500);
+        assertEquals(List.of(Outcome.DELIVERED, Outcome.DELIVERED), pump());
+        assertEquals(0, admin.health(created.webhook()).inBackoff());
+        assertEquals(List.of(Outcome.COMMAND), pump(), "the drained backlog queued the replay");
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parked).orElseThrow().status());
+    }
+
+    @Test
     void aSuccessfulTestPingClosesAnOpenCircuitAndReplaysWhatWasParked() {
         receiver.always(Response.of(410));
         WebhookService.WithSecret created = webhook(receiver.url(), 0);
@@ -434,12 +459,15 @@ class DeliveryServiceIT {
     /** One receive of up to 10 messages, processed as Lambda would, in receive order. */
     private List<Outcome> pump(DeliveryService service) {
         List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(resources.queue())
-                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                .maxNumberOfMessages(10).waitTimeSeconds(1)
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
         if (messages.isEmpty()) {
             return List.of();
         }
         Map<String, Outcome> outcomes = service.process(messages.stream()
-                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body())).toList());
+                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body(),
+                        Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
+                .toList());
         List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
         List<Outcome> result = new ArrayList<>();
         for (Message m : messages) {

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The delivery routes of the registry API, from API Gateway events, with the delivery function pumped in between. */
 class DeliveryHandlersIT {
@@ -185,12 +186,15 @@ class DeliveryHandlersIT {
 
     private List<Outcome> pump() {
         List<Message> messages = STACK.sqsClient().receiveMessage(r -> r.queueUrl(resources.queue())
-                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                .maxNumberOfMessages(10).waitTimeSeconds(1)
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
         if (messages.isEmpty()) {
             return List.of();
         }
         Map<String, Outcome> outcomes = delivery.process(messages.stream()
-                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body())).toList());
+                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body(),
+                        Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
+                .toList());
         List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
         List<Outcome> result = new ArrayList<>();
         for (Message m : messages) {

@@ -32,7 +32,7 @@ public final class DeliveryHandler implements RequestHandler<SQSEvent, SQSBatchR
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
         List<Received> batch = records.stream()
-                .map(m -> new Received(m.getMessageId(), m.getReceiptHandle(), m.getBody()))
+                .map(m -> new Received(m.getMessageId(), m.getReceiptHandle(), m.getBody(), receiveCount(m)))
                 .toList();
         Map<String, Outcome> outcomes = delivery.process(batch);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -43,5 +43,14 @@ public final class DeliveryHandler implements RequestHandler<SQSEvent, SQSBatchR
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+        try {
+            return count == null ? 1 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }
