@@ -3,7 +3,10 @@ package dev.hookline.local;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Entry point of the developer tools behind {@code ./hookline}: {@code local}, {@code mint-key}, {@code send-event}. */
+/**
+ * Entry point of the developer tools behind {@code ./hookline}: {@code local}, {@code mint-key},
+ * {@code send-event} and {@code receiver}.
+ */
 public final class Main {
 
     private Main() {
@@ -28,6 +31,7 @@ public final class Main {
         switch (args[0]) {
             case "local" -> LocalCommand.run(options);
             case "mint-key" -> MintKeyCommand.run(options);
+            case "receiver" -> ReceiverCommand.run(options);
             case "send-event" -> {
                 if (!positional) {
                     usage();
@@ -47,6 +51,7 @@ public final class Main {
                 usage: hookline local [--port N] [--state-file PATH] [--data-dir DIR] [--company ID]
                        hookline mint-key --company ID [--scopes admin,read] [--description TEXT]
                                          (--state-file PATH | --table API_KEYS_TABLE [--region R])
-                       hookline send-event FILE [--state-file PATH] [--company ID]""");
+                       hookline send-event FILE [--state-file PATH] [--company ID]
+                       hookline receiver --secret WHSEC [--port 9000] [--status 204]""");
     }
 }
