@@ -31,6 +31,11 @@ public final class DeliveryMessages {
         }
 
         public String toJson() {
+            return Json.write(toJsonNode());
+        }
+
+        /** The delivery queue's message format; fan-out writes first attempts through it too. */
+        public ObjectNode toJsonNode() {
             ObjectNode node = Json.object();
             node.put("delivery_id", deliveryId);
             node.put("webhook_id", webhookId);
@@ -44,7 +49,7 @@ public final class DeliveryMessages {
             if (bypassCircuit) {
                 node.put("bypass_circuit", true);
             }
-            return Json.write(node);
+            return node;
         }
     }
 

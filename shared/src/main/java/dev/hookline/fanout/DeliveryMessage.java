@@ -1,6 +1,7 @@
 package dev.hookline.fanout;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.delivery.DeliveryMessages;
 import dev.hookline.json.Json;
 import dev.hookline.storage.WebhookStore.Subscription;
 import java.nio.charset.StandardCharsets;
@@ -55,13 +56,7 @@ public record DeliveryMessage(String deliveryId, String webhookId, String compan
     }
 
     public ObjectNode toJson() {
-        ObjectNode node = Json.object();
-        node.put("delivery_id", deliveryId);
-        node.put("webhook_id", webhookId);
-        node.put("company_id", companyId);
-        node.put("event_id", eventId);
-        node.put("attempt", attempt);
-        node.set("payload", payload);
-        return node;
+        return new DeliveryMessages.Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, false, false)
+                .toJsonNode();
     }
 }

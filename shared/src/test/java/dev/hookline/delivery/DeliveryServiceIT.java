@@ -1,6 +1,7 @@
 package dev.hookline.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import dev.hookline.testing.DeliveryQueuePump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,9 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The delivery pipeline on DynamoDB Local and ElasticMQ against a receiver on 127.0.0.1: each pump receives from
@@ -458,30 +457,7 @@ class DeliveryServiceIT {
 
     /** One receive of up to 10 messages, processed as Lambda would, in receive order. */
     private List<Outcome> pump(DeliveryService service) {
-        List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(resources.queue())
-                .maxNumberOfMessages(10).waitTimeSeconds(1)
-                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Outcome> outcomes = service.process(messages.stream()
-                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body(),
-                        Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
-                .toList());
-        List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
-        List<Outcome> result = new ArrayList<>();
-        for (Message m : messages) {
-            Outcome outcome = outcomes.get(m.messageId());
-            result.add(outcome);
-            if (!outcome.keepOnQueue()) {
-                delete.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(delete.size()))
-                        .receiptHandle(m.receiptHandle()).build());
-            }
-        }
-        if (!delete.isEmpty()) {
-            sqs.deleteMessageBatch(request -> request.queueUrl(resources.queue()).entries(delete));
-        }
-        return result;
+        return DeliveryQueuePump.pumpOnce(sqs, resources.queue(), service);
     }
 
     private static Map<String, List<String>> officialHeaders(TestReceiver.Request request) {

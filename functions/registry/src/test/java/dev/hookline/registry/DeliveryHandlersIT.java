@@ -1,6 +1,7 @@
 package dev.hookline.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.hookline.testing.DeliveryQueuePump;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,6 @@ import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryConfig;
 import dev.hookline.delivery.DeliveryService;
 import dev.hookline.delivery.DeliveryService.Outcome;
-import dev.hookline.delivery.DeliveryService.Received;
 import dev.hookline.fanout.DeliveryMessage;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
@@ -24,7 +24,6 @@ import dev.hookline.testing.TestStack;
 import dev.hookline.webhooks.WebhookService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +32,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The delivery routes of the registry API, from API Gateway events, with the delivery function pumped in between. */
 class DeliveryHandlersIT {
@@ -185,29 +181,7 @@ class DeliveryHandlersIT {
     }
 
     private List<Outcome> pump() {
-        List<Message> messages = STACK.sqsClient().receiveMessage(r -> r.queueUrl(resources.queue())
-                .maxNumberOfMessages(10).waitTimeSeconds(1)
-                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Outcome> outcomes = delivery.process(messages.stream()
-                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body(),
-                        Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
-                .toList());
-        List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
-        List<Outcome> result = new ArrayList<>();
-        for (Message m : messages) {
-            result.add(outcomes.get(m.messageId()));
-            if (!outcomes.get(m.messageId()).keepOnQueue()) {
-                delete.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(delete.size()))
-                        .receiptHandle(m.receiptHandle()).build());
-            }
-        }
-        if (!delete.isEmpty()) {
-            STACK.sqsClient().deleteMessageBatch(r -> r.queueUrl(resources.queue()).entries(delete));
-        }
-        return result;
+        return DeliveryQueuePump.pumpOnce(STACK.sqsClient(), resources.queue(), delivery);
     }
 
     /** An HTTP API event like events/get-webhook.json, for another route, tenant and scope. */
