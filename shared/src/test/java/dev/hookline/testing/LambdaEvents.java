@@ -1,5 +1,6 @@
 package dev.hookline.testing;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
@@ -32,6 +33,14 @@ public final class LambdaEvents {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         serializer(type).toJson(value, out);
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Invokes a handler and round-trips its result through the runtime's serializer: the caller sees what
+     * API Gateway or the event source mapping would receive.
+     */
+    public static <I, O> O invoke(RequestHandler<I, O> handler, I event, Class<O> outputType) {
+        return fromJson(toJson(handler.handleRequest(event, null), outputType), outputType);
     }
 
     private static <T> PojoSerializer<T> serializer(Class<T> type) {

@@ -209,8 +209,7 @@ class DeliveryHandlersIT {
 
     private static APIGatewayV2HTTPResponse invoke(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
             APIGatewayV2HTTPEvent event) {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-        return LambdaEvents.fromJson(LambdaEvents.toJson(response, APIGatewayV2HTTPResponse.class), APIGatewayV2HTTPResponse.class);
+        return LambdaEvents.invoke(handler, event, APIGatewayV2HTTPResponse.class);
     }
 
     private static JsonNode body(APIGatewayV2HTTPResponse response) {
