@@ -139,7 +139,10 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             if (projectDir != null && !projectDir.isBlank()) {
                 Path dir = Files.createDirectories(Path.of(projectDir));
                 System.setProperty(NATIVE_DIR_PROPERTY, dir.toAbsolutePath().toString());
-            } else if (System.getProperty(NATIVE_DIR_PROPERTY) == null) {
+            } else if (System.getProperty(NATIVE_DIR_PROPERTY) != null) {
+                // DynamoDB Local extracts into it but never creates it.
+                Files.createDirectories(Path.of(System.getProperty(NATIVE_DIR_PROPERTY)));
+            } else {
                 Path dir = Files.createTempDirectory("hookline-sqlite4java");
                 // Registered before the library file DynamoDB Local registers, so it is deleted after it.
                 dir.toFile().deleteOnExit();

@@ -6,12 +6,24 @@ import dev.hookline.config.Env;
 import dev.hookline.engines.Engines;
 import dev.hookline.json.Json;
 import dev.hookline.secrets.LocalKeyFile;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,40 +48,138 @@ final class LocalCommand {
     }
 
     /** A running local stack, for the command and for tests. */
-    record Running(LocalPlatform platform, Optional<Engines> engines, ObjectNode state) implements AutoCloseable {
+    record Running(LocalPlatform platform, Optional<Engines> engines, ObjectNode state, Path stateFile,
+            LocalStacks.RunLock lock) implements AutoCloseable {
         @Override
         public void close() {
+            deleteStale(stateFile);
             platform.close();
             engines.ifPresent(Engines::close);
+            lock.close();
         }
     }
 
-    static void run(Map<String, String> options) throws InterruptedException {
-        Running running = start(options);
+    static final CommandLine COMMAND = new CommandLine("local", """
+            usage: ./hookline local [--port N] [--data-dir DIR] [--state-file PATH] [--company ID] [--detach]
+
+            Runs Hookline on embedded DynamoDB Local and ElasticMQ (or the services at AWS_ENDPOINT_URL), serving
+            template.yaml's functions behind an emulated HTTP API on 127.0.0.1.
+              --port N           API port (default 8765; 0 picks a free one)
+              --data-dir DIR     state, logs and the local key file (default .hookline in the repository)
+              --state-file PATH  where the API URL, key and endpoints are written once the API answers
+                                 (default DIR/state.json)
+              --company ID       tenant of the minted admin key (default dev-company)
+              --detach           run in the background and return once the API answers; ./hookline stop ends it.
+                                 When a stack is already running (or starting), waits for it and reuses it.""",
+            null, Set.of("port", "data-dir", "state-file", "company"), Set.of("detach"), Set.of());
+
+    /** How long {@code --detach} waits for the API; the build has finished by then, only the JVM starts. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    /** What a local run is told by its command line. */
+    record Settings(Path template, Path dataDir, Path stateFile, int port, String company) {
+
+        static Settings of(CommandLine.Args args) {
+            Path dataDir = args.path("data-dir", Workspace.dataDir());
+            return new Settings(Workspace.template(), dataDir,
+                    args.path("state-file", dataDir.resolve("state.json")), args.port("port", DEFAULT_PORT, true),
+                    args.get("company", DEFAULT_COMPANY));
+        }
+
+        Path logFile() {
+            return dataDir.resolve("local.log");
+        }
+    }
+
+    static void run(List<String> rawArgs, CommandLine.Args args) throws InterruptedException {
+        Settings settings = Settings.of(args);
+        if (args.flag("detach")) {
+            detach(Background.commandWithout("local", rawArgs, "--detach"), settings);
+            return;
+        }
+        Optional<LocalStacks.RunLock> lock = LocalStacks.tryLock(settings.dataDir());
+        if (lock.isEmpty() && Background.isDetachedChild()) {
+            System.exit(Background.EXIT_ALREADY_RUNNING);
+        }
+        if (!Background.isDetachedChild()) {
+            TeeToFile.install(settings.logFile()); // send-event reads the functions' log lines from it
+        }
+        Running running = start(settings, lock.orElseThrow(() -> alreadyRunning(settings)));
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hookline-local-shutdown"));
-        ObjectNode state = running.state();
-        System.out.println();
-        System.out.println("Hookline is running locally.");
-        System.out.println("  API        " + state.get("api_url").asText());
-        System.out.println("  API key    " + state.get("api_key").asText() + "   (tenant " + state.get("company_id").asText() + ", scopes admin)");
-        System.out.println("  State file " + state.get("state_file").asText());
-        System.out.println("  Webhook URLs may use http and loopback/private addresses here (local mode only).");
-        System.out.println();
-        System.out.println("  curl -H 'Authorization: Bearer " + state.get("api_key").asText() + "' " + state.get("api_url").asText() + "/v1/event-types");
-        System.out.println();
-        System.out.println("Ctrl-C stops it; state lives in memory and is gone after a restart.");
+        printSummary(running.state(), System.out);
+        System.out.println("Ctrl-C (or ./hookline stop) stops it; its data lives in memory and is gone after a restart.");
         new CountDownLatch(1).await();
     }
 
-    static Running start(Map<String, String> options) {
-        Path template = Path.of(options.getOrDefault("template", "template.yaml"));
-        if (!Files.exists(template)) {
-            throw new IllegalArgumentException("no template at " + template.toAbsolutePath() + " (run from the repository root)");
+    /** Starts a runner in the background, or finds the one that runs already, and returns once its API answers. */
+    private static void detach(List<String> childArgs, Settings settings) throws InterruptedException {
+        Optional<JsonNode> state = LocalStacks.holder(settings.dataDir()).isPresent()
+                ? LocalStacks.awaitRunning(settings.stateFile(), START_TIMEOUT,
+                        () -> LocalStacks.holder(settings.dataDir()).isPresent())
+                : Optional.empty();
+        if (state.isPresent()) {
+            System.err.println("hookline: a local stack is already running; reusing it.");
+        } else {
+            Process child = Background.start(childArgs, settings.logFile());
+            state = LocalStacks.awaitRunning(settings.stateFile(), START_TIMEOUT, child::isAlive);
+            if (state.isEmpty() && !child.isAlive() && child.exitValue() == Background.EXIT_ALREADY_RUNNING) {
+                state = LocalStacks.awaitRunning(settings.stateFile(), START_TIMEOUT,
+                        () -> LocalStacks.holder(settings.dataDir()).isPresent());
+            }
+            if (state.isEmpty()) {
+                child.destroy();
+                System.err.println(Background.tail(settings.logFile(), 15));
+                throw new UserError("the local stack did not start (log above, whole log in " + settings.logFile() + ")");
+            }
         }
-        Path dataDir = Path.of(options.getOrDefault("data-dir", ".hookline"));
-        Path stateFile = Path.of(options.getOrDefault("state-file", dataDir.resolve("state.json").toString()));
-        int port = Integer.parseInt(options.getOrDefault("port", Integer.toString(DEFAULT_PORT)));
-        String company = options.getOrDefault("company", DEFAULT_COMPANY);
+        printSummary(state.get(), System.out);
+        System.out.println("It runs in the background (log: " + state.get().path("log_file").asText()
+                + "); ./hookline stop ends it.");
+    }
+
+    private static void printSummary(JsonNode state, PrintStream out) {
+        out.println();
+        out.println("Hookline is running locally.");
+        out.println("  API        " + state.path("api_url").asText());
+        out.println("  API key    " + state.path("api_key").asText() + "   (tenant " + state.path("company_id").asText() + ", scopes admin)");
+        out.println("  State file " + state.path("state_file").asText() + "   (eval \"$(./hookline env)\" exports both)");
+        out.println("  Webhook URLs may use http and loopback/private addresses here (local mode only).");
+        out.println();
+        out.println("  curl -H 'Authorization: Bearer " + state.path("api_key").asText() + "' " + state.path("api_url").asText() + "/v1/event-types");
+        out.println();
+    }
+
+    static Running start(Settings settings) {
+        return start(settings, LocalStacks.tryLock(settings.dataDir()).orElseThrow(() -> alreadyRunning(settings)));
+    }
+
+    private static UserError alreadyRunning(Settings settings) {
+        String where = LocalStacks.running(settings.stateFile()).map(state -> " at " + state.path("api_url").asText()).orElse("");
+        return new UserError("a local stack is already running" + where + " for " + settings.dataDir()
+                + " (./hookline stop ends it; --data-dir DIR runs a second one)");
+    }
+
+    /** Starts a stack holding {@code lock}, which it releases when closed or when it fails to start. */
+    private static Running start(Settings settings, LocalStacks.RunLock lock) {
+        try {
+            return startLocked(settings, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Running startLocked(Settings settings, LocalStacks.RunLock lock) {
+        Path template = settings.template();
+        if (!Files.exists(template)) {
+            throw new UserError("no SAM template at " + template);
+        }
+        Path dataDir = settings.dataDir();
+        Path stateFile = settings.stateFile();
+        deleteStale(stateFile);
+        int port = settings.port();
+        requireFreePort(port);
+        String company = settings.company();
         String region = Env.optional("AWS_REGION").orElse("us-east-1");
 
         Optional<URI> external = Env.optional("AWS_ENDPOINT_URL").map(URI::create);
@@ -104,28 +214,37 @@ final class LocalCommand {
 
             LocalPlatform platform = LocalPlatform.start(template, new Endpoints(dynamoDbEndpoint, sqsEndpoint),
                     Map.of("AWS::StackName", STACK_NAME, "AWS::Region", region), externalResources, port);
-            ApiKeyService.MintedKey key;
-            try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(Region.of(region))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                    .httpClient(UrlConnectionHttpClient.create()).build()) {
-                key = MintKeyCommand.mintLocal(dynamoDb, platform.tableName("ApiKeysTable"), company);
+            try {
+                ApiKeyService.MintedKey key;
+                try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(Region.of(region))
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                        .httpClient(UrlConnectionHttpClient.create()).build()) {
+                    key = MintKeyCommand.mintLocal(dynamoDb, platform.tableName("ApiKeysTable"), company);
+                }
+                ObjectNode state = state(platform, key, settings, region, dynamoDbEndpoint, sqsEndpoint, external);
+                awaitApi(platform.baseUrl());
+                StateFile.write(stateFile, state);
+                return new Running(platform, engines, state, stateFile, lock);
+            } catch (RuntimeException e) {
+                platform.close();
+                throw e;
             }
-            ObjectNode state = state(platform, key, stateFile, region, dynamoDbEndpoint, sqsEndpoint, external);
-            StateFile.write(stateFile, state);
-            return new Running(platform, engines, state);
         } catch (RuntimeException e) {
             engines.ifPresent(Engines::close);
             throw e;
         }
     }
 
-    private static ObjectNode state(LocalPlatform platform, ApiKeyService.MintedKey key, Path stateFile, String region,
+    private static ObjectNode state(LocalPlatform platform, ApiKeyService.MintedKey key, Settings settings, String region,
             URI dynamoDb, URI sqs, Optional<URI> external) {
         ObjectNode state = Json.object();
         state.put("api_url", platform.baseUrl().toString().replaceAll("/$", ""));
         state.put("api_key", key.plaintext());
         state.put("company_id", key.companyId());
-        state.put("state_file", stateFile.toAbsolutePath().toString());
+        state.put("pid", ProcessHandle.current().pid());
+        state.put("state_file", settings.stateFile().toString());
+        state.put("data_dir", settings.dataDir().toString());
+        state.put("log_file", settings.logFile().toString());
         ObjectNode aws = state.putObject("aws");
         aws.put("region", region);
         aws.put("dynamodb_endpoint", dynamoDb.toString());
@@ -152,6 +271,38 @@ final class LocalCommand {
             secrets.createSecret(request -> request.name(secretId).secretString(LocalKeyFile.newSecretJson()));
         } catch (ResourceExistsException e) {
             // Kept from an earlier run against the same emulator: its keys still open that run's secrets.
+        }
+    }
+
+    private static void deleteStale(Path stateFile) {
+        try {
+            Files.deleteIfExists(stateFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the old state file " + stateFile, e);
+        }
+    }
+
+    private static void requireFreePort(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new UserError("port " + port + " on 127.0.0.1 is already in use; choose another with --port N");
+        }
+    }
+
+    /** The state file is written only once the API answers, so whoever reads it can use it at once. */
+    private static void awaitApi(URI baseUrl) {
+        HttpRequest probe = HttpRequest.newBuilder(baseUrl.resolve("/v1/event-types")).timeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpClient.newHttpClient().send(probe, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the local API at " + baseUrl + " does not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,57 +1,62 @@
 package dev.hookline.local;
 
+import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Entry point of the developer tools behind {@code ./hookline}: {@code local}, {@code mint-key},
- * {@code send-event} and {@code receiver}.
+ * Entry point of the developer tools behind {@code ./hookline}: {@code local}, {@code stop}, {@code env},
+ * {@code mint-key}, {@code send-event} and {@code receiver}. A user's mistake ends in one line on stderr and exit
+ * code 2 (usage) or 1 (anything else they can fix); a bug keeps its stack trace.
  */
 public final class Main {
+
+    private static final Map<String, CommandLine> COMMANDS = Map.of(
+            "local", LocalCommand.COMMAND,
+            "stop", StopCommand.COMMAND,
+            "env", EnvCommand.COMMAND,
+            "mint-key", MintKeyCommand.COMMAND,
+            "send-event", SendEventCommand.COMMAND,
+            "receiver", ReceiverCommand.COMMAND);
 
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            usage();
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0 || !COMMANDS.containsKey(argv[0])) {
+            System.err.println("hookline: unknown command " + (argv.length == 0 ? "(none)" : "'" + argv[0] + "'")
+                    + "; ./hookline help lists them");
             System.exit(2);
         }
-        // send-event takes its file first: `send-event FILE [--option value ...]`.
-        boolean positional = args[0].equals("send-event") && args.length > 1 && !args[1].startsWith("--");
-        String[] rest = Arrays.copyOfRange(args, positional ? 2 : 1, args.length);
-        Map<String, String> options;
-        try {
-            options = Options.parse(rest);
-        } catch (IllegalArgumentException e) {
-            System.err.println("hookline " + args[0] + ": " + e.getMessage());
-            System.exit(2);
+        String name = argv[0];
+        CommandLine command = COMMANDS.get(name);
+        List<String> args = Arrays.asList(argv).subList(1, argv.length);
+        if (CommandLine.asksForHelp(args)) {
+            System.out.println(command.usage());
             return;
         }
-        switch (args[0]) {
-            case "local" -> LocalCommand.run(options);
-            case "mint-key" -> MintKeyCommand.run(options);
-            case "receiver" -> ReceiverCommand.run(options);
-            case "send-event" -> {
-                if (!positional) {
-                    usage();
-                    System.exit(2);
-                }
-                SendEventCommand.run(args[1], options);
+        try {
+            CommandLine.Args parsed = command.parse(args);
+            switch (name) {
+                case "local" -> LocalCommand.run(args, parsed);
+                case "stop" -> StopCommand.run(parsed);
+                case "env" -> EnvCommand.run(parsed);
+                case "mint-key" -> MintKeyCommand.run(parsed);
+                case "send-event" -> SendEventCommand.run(parsed);
+                case "receiver" -> ReceiverCommand.run(args, parsed);
+                default -> throw new IllegalStateException(name);
             }
-            default -> {
-                usage();
-                System.exit(2);
-            }
+        } catch (CommandLine.UsageException e) {
+            System.err.println("hookline " + name + ": " + e.getMessage() + " (./hookline " + name + " --help shows the usage)");
+            System.exit(2);
+        } catch (UserError e) {
+            System.err.println("hookline " + name + ": " + e.getMessage());
+            System.exit(1);
+        } catch (UncheckedIOException e) {
+            // Files and sockets the user named or runs on: the message says which, the cause what went wrong.
+            System.err.println("hookline " + name + ": " + e.getMessage() + ": " + e.getCause());
+            System.exit(1);
         }
-    }
-
-    private static void usage() {
-        System.err.println("""
-                usage: hookline local [--port N] [--state-file PATH] [--data-dir DIR] [--company ID]
-                       hookline mint-key --company ID [--scopes admin,read] [--description TEXT]
-                                         (--state-file PATH | --table API_KEYS_TABLE [--region R])
-                       hookline send-event FILE [--state-file PATH] [--company ID]
-                       hookline receiver --secret WHSEC [--port 9000] [--status 204]""");
     }
 }

@@ -6,7 +6,6 @@ import dev.hookline.auth.ApiKeyStore;
 import dev.hookline.auth.Scope;
 import dev.hookline.config.AwsClients;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Map;
@@ -26,17 +25,41 @@ final class MintKeyCommand {
     private MintKeyCommand() {
     }
 
-    static void run(Map<String, String> options) {
-        String company = require(options, "company");
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (String name : options.getOrDefault("scopes", "admin").split(",")) {
-            scopes.add(Scope.fromWireName(name.trim())
-                    .orElseThrow(() -> new IllegalArgumentException("unknown scope '" + name + "' (read, admin)")));
+    static final CommandLine COMMAND = new CommandLine("mint-key", """
+            usage: ./hookline mint-key --company ID [--scopes admin,read] [--description TEXT]
+                                       [--state-file PATH | --table API_KEYS_TABLE [--region R]]
+
+            Mints an API key and prints it once (only its SHA-256 is stored).
+              --company ID         the tenant the key acts for
+              --scopes LIST        comma-separated: read, admin (default admin)
+              --description TEXT   a note kept with the key
+              --state-file PATH    into the running local stack (the default when no --table is given)
+              --table NAME         into a deployed stack's ApiKeysTable (its stack output), with your AWS
+                                   credentials; AWS_ENDPOINT_URL is honoured
+              --region R           the deployed stack's region""",
+            null, Set.of("company", "scopes", "description", "state-file", "table", "region"), Set.of(), Set.of("company"));
+
+    static void run(CommandLine.Args args) {
+        String company = args.get("company").orElseThrow();
+        Set<Scope> scopes = scopes(args.get("scopes", "admin"));
+        if (args.get("table").isPresent() && args.get("state-file").isPresent()) {
+            throw new CommandLine.UsageException("give either --table (a deployed stack) or --state-file (a local one), not both");
         }
         ApiKeyService.MintedKey key;
-        try (DynamoDbClient dynamoDb = dynamoDb(options)) {
-            key = new ApiKeyService(new ApiKeyStore(dynamoDb, table(options)), Clock.systemUTC())
-                    .mint(company, scopes, options.get("description"));
+        if (args.get("table").isPresent()) {
+            args.get("region").ifPresent(region -> System.setProperty("AWS_REGION", region));
+            try (DynamoDbClient dynamoDb = AwsClients.fromEnvironment().dynamoDb()) {
+                key = mint(dynamoDb, args.get("table").orElseThrow(), company, scopes, args.get("description", null));
+            }
+        } else {
+            JsonNode state = LocalStacks.requireRunning(args.path("state-file", Workspace.dataDir().resolve("state.json")));
+            JsonNode aws = state.path("aws");
+            try (DynamoDbClient dynamoDb = AwsClients.of(Region.of(aws.path("region").asText()),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")),
+                    Map.of("DYNAMODB", URI.create(aws.path("dynamodb_endpoint").asText())), null).dynamoDb()) {
+                key = mint(dynamoDb, state.path("tables").path("ApiKeysTable").asText(), company, scopes,
+                        args.get("description", null));
+            }
         }
         System.out.println(key.plaintext());
         System.err.println("Minted key " + key.keyId() + " for company " + company + " with scopes " + scopes
@@ -44,35 +67,20 @@ final class MintKeyCommand {
     }
 
     static ApiKeyService.MintedKey mintLocal(DynamoDbClient dynamoDb, String table, String company) {
-        return new ApiKeyService(new ApiKeyStore(dynamoDb, table), Clock.systemUTC())
-                .mint(company, EnumSet.of(Scope.ADMIN), "local runner dev key");
+        return mint(dynamoDb, table, company, EnumSet.of(Scope.ADMIN), "local runner dev key");
     }
 
-    private static String table(Map<String, String> options) {
-        if (options.containsKey("state-file")) {
-            return StateFile.read(Path.of(options.get("state-file"))).path("tables").path("ApiKeysTable").asText();
-        }
-        return require(options, "table");
+    private static ApiKeyService.MintedKey mint(DynamoDbClient dynamoDb, String table, String company, Set<Scope> scopes,
+            String description) {
+        return new ApiKeyService(new ApiKeyStore(dynamoDb, table), Clock.systemUTC()).mint(company, scopes, description);
     }
 
-    private static DynamoDbClient dynamoDb(Map<String, String> options) {
-        if (options.containsKey("state-file")) {
-            JsonNode aws = StateFile.read(Path.of(options.get("state-file"))).path("aws");
-            return AwsClients.of(Region.of(aws.path("region").asText()),
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")),
-                    Map.of("DYNAMODB", URI.create(aws.path("dynamodb_endpoint").asText())), null).dynamoDb();
+    private static Set<Scope> scopes(String list) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : list.split(",")) {
+            scopes.add(Scope.fromWireName(name.trim()).orElseThrow(() -> new CommandLine.UsageException(
+                    "--scopes: unknown scope '" + name.trim() + "' (use read, admin or read,admin)")));
         }
-        if (options.containsKey("region")) {
-            System.setProperty("AWS_REGION", options.get("region"));
-        }
-        return AwsClients.fromEnvironment().dynamoDb();
-    }
-
-    private static String require(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return value;
+        return scopes;
     }
 }

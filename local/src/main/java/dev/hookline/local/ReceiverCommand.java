@@ -5,13 +5,19 @@ import dev.hookline.signing.StandardWebhooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
@@ -29,17 +35,84 @@ final class ReceiverCommand {
     private ReceiverCommand() {
     }
 
-    static void run(Map<String, String> options) throws IOException, InterruptedException {
-        int port = Integer.parseInt(options.getOrDefault("port", "9000"));
-        String secret = options.get("secret");
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("--secret is required (the webhook's whsec_... secret)");
+    static final CommandLine COMMAND = new CommandLine("receiver", """
+            usage: ./hookline receiver --secret WHSEC [--port 9000] [--status 204] [--detach] [--data-dir DIR]
+
+            A webhook receiver on 127.0.0.1 that prints every delivery and whether its Standard Webhooks signature
+            verifies with the secret, then answers with the status.
+              --secret WHSEC   the webhook's signing secret (whsec_...), as create or rotate returned it
+              --port N         port to listen on (default 9000)
+              --status CODE    HTTP status to answer with (default 204; try 500 to watch retries)
+              --detach         run in the background, printing to DIR/receiver-PORT.log; a detached receiver
+                               already on that port is replaced; ./hookline stop ends it
+              --data-dir DIR   where --detach keeps its log and pid file (default .hookline in the repository)""",
+            null, Set.of("secret", "port", "status", "data-dir"), Set.of("detach"), Set.of("secret"));
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    static void run(List<String> rawArgs, CommandLine.Args args) throws IOException, InterruptedException {
+        int port = args.port("port", 9000, false);
+        String secret = args.get("secret").orElseThrow();
+        if (secret.isBlank()) {
+            throw new CommandLine.UsageException("--secret must not be empty (the webhook's whsec_... secret)");
         }
-        int status = Integer.parseInt(options.getOrDefault("status", "204"));
-        HttpServer server = start(port, List.of(secret), status, System.out, Clock.systemUTC());
+        int status = args.integer("status", 204);
+        if (status < 200 || status > 599) {
+            throw new CommandLine.UsageException("--status must be an HTTP status from 200 to 599, got " + status);
+        }
+        Path dataDir = args.path("data-dir", Workspace.dataDir());
+        if (args.flag("detach")) {
+            detach(Background.commandWithout("receiver", rawArgs, "--detach"), dataDir, port);
+            return;
+        }
+        HttpServer server;
+        try {
+            server = start(port, List.of(secret), status, System.out, Clock.systemUTC());
+        } catch (BindException e) {
+            throw new UserError("port " + port + " on 127.0.0.1 is already in use; choose another with --port N");
+        }
         System.out.printf("Receiving webhooks on http://127.0.0.1:%d/ (answering %d); Ctrl-C to stop.%n",
                 server.getAddress().getPort(), status);
         new CountDownLatch(1).await();
+    }
+
+    /** The pid file of the detached receiver on {@code port}; {@code ./hookline stop} ends every one it finds. */
+    static Path pidFile(Path dataDir, int port) {
+        return dataDir.resolve("receiver-" + port + ".pid");
+    }
+
+    private static void detach(List<String> childArgs, Path dataDir, int port) throws IOException, InterruptedException {
+        Path pidFile = pidFile(dataDir, port);
+        if (Files.exists(pidFile)) {
+            Optional<ProcessHandle> previous = Background.fromPidLine(Files.readString(pidFile));
+            if (previous.isPresent()) {
+                Background.stop(previous.get(), Duration.ofSeconds(5));
+            }
+            Files.deleteIfExists(pidFile);
+        }
+        Path log = dataDir.resolve("receiver-" + port + ".log");
+        Process child = Background.start(childArgs, log);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (child.isAlive() && !listening(port) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        if (!child.isAlive() || !listening(port)) {
+            child.destroy();
+            System.err.println(Background.tail(log, 10));
+            throw new UserError("the receiver did not start (log above)");
+        }
+        Files.writeString(pidFile, Background.pidLine(child.toHandle()));
+        System.out.println("Receiving webhooks on http://127.0.0.1:" + port + "/ in the background; deliveries print to "
+                + log + "; ./hookline stop ends it.");
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Starts the receiver; visible for tests, which pass port 0 and read {@code out}. */

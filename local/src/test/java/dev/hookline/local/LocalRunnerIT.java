@@ -1,18 +1,27 @@
 package dev.hookline.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.json.Json;
+import dev.hookline.testing.RepoFiles;
+import dev.hookline.testing.TestReceiver;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,23 +38,43 @@ class LocalRunnerIT {
     private static String apiKey;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static PrintStream stdout;
+
     @BeforeAll
-    static void startRunner() {
+    static void startRunner() throws Exception {
         Path stateFile = dataDir.resolve("state.json");
-        running = LocalCommand.start(Map.of(
-                "template", dev.hookline.testing.RepoFiles.resolve("template.yaml").toString(),
-                "data-dir", dataDir.toString(),
-                "state-file", stateFile.toString(),
-                "port", "0",
-                "company", "runner-company"));
+        Files.writeString(stateFile, "{\"api_url\": \"http://127.0.0.1:1\", \"pid\": 1}"); // left by an earlier run
+        stdout = TeeToFile.install(dataDir.resolve("local.log")); // as ./hookline local does, for send-event
+        running = LocalCommand.start(settings());
         JsonNode state = StateFile.read(stateFile);
         apiUrl = state.get("api_url").asText();
         apiKey = state.get("api_key").asText();
     }
 
+    private static LocalCommand.Settings settings() {
+        return new LocalCommand.Settings(RepoFiles.resolve("template.yaml"), dataDir, dataDir.resolve("state.json"), 0,
+                "runner-company");
+    }
+
     @AfterAll
     static void stopRunner() {
         running.close();
+        System.setOut(stdout);
+        assertFalse(Files.exists(dataDir.resolve("state.json")), "a stopped stack leaves no state file to be misread");
+        assertTrue(LocalStacks.running(dataDir.resolve("state.json")).isEmpty());
+    }
+
+    private static CommandLine.Args sendEventArgs(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--state-file", dataDir.resolve("state.json").toString()));
+        return SendEventCommand.COMMAND.parse(all);
+    }
+
+    /** Runs send-event and returns what it printed on stdout. */
+    private static String sendEvent(String... args) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        SendEventCommand.run(sendEventArgs(args), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        return printed.toString(StandardCharsets.UTF_8);
     }
 
     private static HttpResponse<String> send(String method, String path, String body, String key) throws Exception {
@@ -63,6 +92,8 @@ class LocalRunnerIT {
     @Test
     void writesAStateFileScriptsCanUse() throws Exception {
         JsonNode state = StateFile.read(dataDir.resolve("state.json"));
+        assertEquals(ProcessHandle.current().pid(), state.get("pid").asLong(), "the stale state file was replaced");
+        assertTrue(LocalStacks.running(dataDir.resolve("state.json")).isPresent());
         assertEquals("runner-company", state.get("company_id").asText());
         assertTrue(state.get("api_url").asText().startsWith("http://127.0.0.1:"));
         assertTrue(state.get("aws").get("dynamodb_endpoint").asText().startsWith("http://127.0.0.1:"));
@@ -94,27 +125,64 @@ class LocalRunnerIT {
     @Test
     void sendEventDropsAProducerEventThatFansOutToTheTenantsWebhooks() throws Exception {
         // The delivery function consumes the delivery queue, so the event is followed to a receiver's inbox.
-        try (dev.hookline.testing.TestReceiver receiver = new dev.hookline.testing.TestReceiver()) {
+        try (TestReceiver receiver = new TestReceiver()) {
             HttpResponse<String> created = send("POST", "/v1/webhooks", """
                     {"name": "event changes", "url": "%s", "resource": "event", "trigger": "create",
                      "triggered_by_child_resources": true}""".formatted(receiver.url()), apiKey);
             assertEquals(201, created.statusCode(), created.body());
             String webhookId = Json.parse(created.body()).get("id").asText();
 
-            SendEventCommand.run(dev.hookline.testing.RepoFiles.resolve("events/resource-event-ticket-create.json").toString(),
-                    Map.of("state-file", dataDir.resolve("state.json").toString()));
+            String sample = RepoFiles.resolve("events/resource-event-ticket-create.json").toString();
+            assertTrue(sendEvent(sample).contains("fanned out to 1 delivery"));
+            assertTrue(sendEvent(sample).contains("fanned out to 1 delivery"), "each send is a new event");
 
             long deadline = System.currentTimeMillis() + 20_000;
-            while (receiver.requests().isEmpty() && System.currentTimeMillis() < deadline) {
+            while (receiver.requests().size() < 2 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
-            assertTrue(!receiver.requests().isEmpty(), "fan-out and delivery brought the event to the webhook's receiver");
+            assertEquals(2, receiver.requests().size(), "fan-out and delivery brought both events to the receiver");
             JsonNode delivery = Json.parse(receiver.requests().get(0).bodyText());
             assertEquals(webhookId, delivery.get("webhook").get("id").asText());
             assertEquals("ticket.create", delivery.get("type").asText());
             assertTrue(delivery.get("webhook").get("propagated").asBoolean());
             assertTrue(receiver.requests().get(0).header("webhook-signature").startsWith("v1,"));
+            assertNotEquals(Json.parse(receiver.requests().get(1).bodyText()).get("event_id"), delivery.get("event_id"));
         }
+    }
+
+    @Test
+    void sendEventSaysWhenAKeptEventIdIsDroppedAsADuplicate(@TempDir Path events) throws Exception {
+        Path event = events.resolve("kept.json");
+        Files.writeString(event, Files.readString(RepoFiles.resolve("events/resource-event-ticket-create.json"))
+                .replaceFirst("\"event_id\"\\s*:\\s*\"[^\"]*\"", "\"event_id\": \"evt_kept_" + System.nanoTime() + "\""));
+        assertTrue(sendEvent(event.toString(), "--keep-event-id").contains("fanned out to"));
+        assertTrue(sendEvent(event.toString(), "--keep-event-id").contains("dropped as a duplicate"));
+    }
+
+    @Test
+    void sendEventReportsAParkedMessageWithItsReason(@TempDir Path events) throws Exception {
+        Path event = events.resolve("no-resource.json");
+        Files.writeString(event, "{\"event_id\": \"evt_1\", \"type\": \"nothing.create\"}");
+        String printed = sendEvent(event.toString());
+        assertTrue(printed.startsWith("Message parked as invalid: "), printed);
+    }
+
+    @Test
+    void sendEventNamesAMissingFileInOneLine() {
+        UserError error = assertThrows(UserError.class, () -> SendEventCommand.run(sendEventArgs("no/such/file.json")));
+        assertEquals("no such file: no/such/file.json", error.getMessage());
+    }
+
+    @Test
+    void aSecondRunnerOnTheSameDataDirectoryOrPortIsRefusedInOneLine() throws Exception {
+        UserError sameDir = assertThrows(UserError.class, () -> LocalCommand.start(settings()));
+        assertTrue(sameDir.getMessage().startsWith("a local stack is already running at " + apiUrl), sameDir.getMessage());
+
+        int port = URI.create(apiUrl).getPort();
+        Path otherDir = Files.createTempDirectory(dataDir, "other");
+        UserError samePort = assertThrows(UserError.class, () -> LocalCommand.start(new LocalCommand.Settings(
+                RepoFiles.resolve("template.yaml"), otherDir, otherDir.resolve("state.json"), port, "x")));
+        assertEquals("port " + port + " on 127.0.0.1 is already in use; choose another with --port N", samePort.getMessage());
     }
 
     @Test

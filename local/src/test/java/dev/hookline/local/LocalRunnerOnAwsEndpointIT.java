@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +27,8 @@ class LocalRunnerOnAwsEndpointIT {
     void usesTheServicesAtAwsEndpointUrlForEverything(@TempDir Path dataDir) throws Exception {
         URI moto = Engines.shared().moto().orElseThrow().endpoint();
         System.setProperty("AWS_ENDPOINT_URL", moto.toString());
-        try (LocalCommand.Running running = LocalCommand.start(Map.of(
-                "template", RepoFiles.resolve("template.yaml").toString(),
-                "data-dir", dataDir.toString(),
-                "port", "0"))) {
+        try (LocalCommand.Running running = LocalCommand.start(new LocalCommand.Settings(
+                RepoFiles.resolve("template.yaml"), dataDir, dataDir.resolve("state.json"), 0, LocalCommand.DEFAULT_COMPANY))) {
             JsonNode state = running.state();
             assertEquals(moto.toString(), state.get("aws").get("dynamodb_endpoint").asText());
             assertEquals(moto.toString(), state.get("aws").get("secretsmanager_endpoint").asText());

@@ -2,7 +2,6 @@ package dev.hookline.log;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.json.Json;
-import java.io.PrintStream;
 import java.time.Instant;
 
 /**
@@ -11,8 +10,6 @@ import java.time.Instant;
  * bodies or exception messages from outside code.
  */
 public final class Log {
-
-    private static final PrintStream OUT = System.out;
 
     private Log() {
     }
@@ -31,7 +28,8 @@ public final class Log {
 
     /** Writes a prepared entry; fields are added by the caller between {@code info(...)} and {@code emit}. */
     public static void emit(ObjectNode entry) {
-        OUT.println(Json.write(entry));
+        // Looked up per line, not kept: a runtime (or the local runner) may replace stdout after this class loads.
+        System.out.println(Json.write(entry));
     }
 
     /**

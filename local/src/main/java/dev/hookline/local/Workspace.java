@@ -1,0 +1,27 @@
+package dev.hookline.local;
+
+import java.nio.file.Path;
+
+/**
+ * Where the repository is and where local runs keep their files. {@code ./hookline} passes the repository root as
+ * {@code hookline.root} and starts Java in the caller's directory, so paths the user types are relative to where
+ * they are, while the defaults (template, data directory) do not depend on it.
+ */
+final class Workspace {
+
+    private Workspace() {
+    }
+
+    static Path root() {
+        return Path.of(System.getProperty("hookline.root", ".")).toAbsolutePath().normalize();
+    }
+
+    static Path template() {
+        return root().resolve("template.yaml");
+    }
+
+    /** State, logs, lock and pid files of local runs, and the local key file: git-ignored. */
+    static Path dataDir() {
+        return root().resolve(".hookline");
+    }
+}
