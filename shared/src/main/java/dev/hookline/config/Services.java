@@ -130,7 +130,7 @@ public final class Services {
         HttpSender sender = new HttpSender(guard, deliveryConfig.connectTimeout(), deliveryConfig.totalTimeout(),
                 deliveryConfig.maxResponseBytes(), clock);
         WebhookCache cache = new WebhookCache(webhookStore.get(), webhookService.get(), log, deliveryConfig.cacheTtl(), clock);
-        return new DeliveryService(cache, log, sender, new RetryPolicy(() -> ThreadLocalRandom.current().nextDouble()),
+        return new DeliveryService(cache, log, sender, new RetryPolicy(deliveryConfig.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
                 sqs.get(), new SqsBatchSender(sqs.get(), 2), deliveryConfig, clock);
     }
 

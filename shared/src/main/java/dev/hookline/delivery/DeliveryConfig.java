@@ -2,6 +2,7 @@ package dev.hookline.delivery;
 
 import dev.hookline.config.Env;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The delivery function's resources and limits, read once per container (docs/delivery.md lists the variables).
@@ -16,10 +17,11 @@ import java.time.Duration;
  * @param totalTimeout          whole-attempt limit (connect, send, wait, read), enforced by aborting the request
  * @param maxResponseBytes      how much of a response body is read; the rest is discarded with the connection
  * @param backlogCap            deliveries of one webhook waiting in backoff above which its new deliveries are parked
+ * @param retrySchedule         waits before retries 1, 2, ... (the last repeats); Svix's unless configured
  */
 public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable,
         int circuitThreshold, Duration logRetention, Duration cacheTtl, Duration connectTimeout, Duration totalTimeout,
-        int maxResponseBytes, int backlogCap) {
+        int maxResponseBytes, int backlogCap, List<Duration> retrySchedule) {
 
     public static final int DEFAULT_CIRCUIT_THRESHOLD = 20;
     public static final Duration DEFAULT_LOG_RETENTION = Duration.ofDays(30);
@@ -46,7 +48,8 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 Duration.ofMillis(Env.integer("DELIVERY_CONNECT_TIMEOUT_MS", (int) DEFAULT_CONNECT_TIMEOUT.toMillis())),
                 Duration.ofMillis(Env.integer("DELIVERY_TOTAL_TIMEOUT_MS", (int) DEFAULT_TOTAL_TIMEOUT.toMillis())),
                 DEFAULT_MAX_RESPONSE_BYTES,
-                Env.integer("DELIVERY_BACKLOG_CAP", DEFAULT_BACKLOG_CAP));
+                Env.integer("DELIVERY_BACKLOG_CAP", DEFAULT_BACKLOG_CAP),
+                Env.optional("DELIVERY_RETRY_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(RetryPolicy.SCHEDULE));
     }
 
     /** What the registry API's delivery operations need: the queue to send to and the log. */
@@ -58,33 +61,38 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 DEFAULT_CIRCUIT_THRESHOLD,
                 Duration.ofDays(Env.integer("DELIVERY_LOG_RETENTION_DAYS", (int) DEFAULT_LOG_RETENTION.toDays())),
                 DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-                DEFAULT_BACKLOG_CAP);
+                DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE);
     }
 
     /** Explicit resources with the default limits (tests, the local runner). */
     public static DeliveryConfig of(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, DEFAULT_CIRCUIT_THRESHOLD,
                 DEFAULT_LOG_RETENTION, DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
-                DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_BACKLOG_CAP);
+                DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE);
     }
 
     public DeliveryConfig withCircuitThreshold(int value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, value, logRetention, cacheTtl,
-                connectTimeout, totalTimeout, maxResponseBytes, backlogCap);
+                connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule);
     }
 
     public DeliveryConfig withCacheTtl(Duration value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                value, connectTimeout, totalTimeout, maxResponseBytes, backlogCap);
+                value, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule);
     }
 
     public DeliveryConfig withTimeouts(Duration connect, Duration total) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connect, total, maxResponseBytes, backlogCap);
+                cacheTtl, connect, total, maxResponseBytes, backlogCap, retrySchedule);
+    }
+
+    public DeliveryConfig withRetrySchedule(List<Duration> value) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, List.copyOf(value));
     }
 
     public DeliveryConfig withBacklogCap(int value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, value);
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, value, retrySchedule);
     }
 }

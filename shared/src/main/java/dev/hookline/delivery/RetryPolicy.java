@@ -1,7 +1,11 @@
 package dev.hookline.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -20,7 +24,10 @@ import java.util.function.DoubleSupplier;
  */
 public final class RetryPolicy {
 
-    /** Wait before retry n (1-based); the last entry repeats for webhooks allowed more retries. */
+    /**
+     * Svix's schedule, the default: wait before retry n (1-based); the last entry repeats for webhooks allowed more
+     * retries. {@code DELIVERY_RETRY_SCHEDULE} replaces it (fault-injection runs drain in minutes with "1s,2s,4s").
+     */
     public static final List<Duration> SCHEDULE = List.of(
             Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2),
             Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
@@ -48,11 +55,52 @@ public final class RetryPolicy {
     public record Abort(String reason, boolean disableWebhook) implements Decision {
     }
 
+    private final List<Duration> schedule;
+    /** {@link #OVERLOAD_MINIMUM}, or the schedule's longest step when a short schedule is configured. */
+    private final Duration overloadMinimum;
     private final DoubleSupplier random;
 
-    /** @param random uniform in [0, 1); tests pass a constant */
+    /** Svix's schedule; {@code random} is uniform in [0, 1) (tests pass a constant). */
     public RetryPolicy(DoubleSupplier random) {
+        this(SCHEDULE, random);
+    }
+
+    public RetryPolicy(List<Duration> schedule, DoubleSupplier random) {
+        if (schedule.isEmpty()) {
+            throw new IllegalArgumentException("the retry schedule needs at least one delay");
+        }
+        this.schedule = List.copyOf(schedule);
+        Duration longest = Collections.max(schedule);
+        this.overloadMinimum = longest.compareTo(OVERLOAD_MINIMUM) < 0 ? longest : OVERLOAD_MINIMUM;
         this.random = random;
+    }
+
+    /**
+     * Parses a schedule such as {@code 5s,5m,30m,2h}: positive whole numbers with the unit s, m or h, each at most
+     * {@link #MAX_DELAY}.
+     *
+     * @throws IllegalArgumentException naming the bad entry
+     */
+    public static List<Duration> parseSchedule(String text) {
+        List<Duration> delays = new ArrayList<>();
+        for (String entry : text.split(",")) {
+            Matcher m = Pattern.compile("\\s*(\\d{1,6})([smh])\\s*").matcher(entry);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("retry schedule entry '" + entry.trim()
+                        + "' is not a whole number of s, m or h (e.g. 5s,5m,30m,2h)");
+            }
+            long amount = Long.parseLong(m.group(1));
+            Duration delay = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+            if (delay.isZero() || delay.compareTo(MAX_DELAY) > 0) {
+                throw new IllegalArgumentException("retry schedule entry '" + entry.trim() + "' must be above 0 and at most 11h55m");
+            }
+            delays.add(delay);
+        }
+        return List.copyOf(delays);
     }
 
     /**
@@ -93,11 +141,11 @@ public final class RetryPolicy {
     }
 
     Duration delay(SendResult result, int attempt) {
-        Duration base = SCHEDULE.get(Math.min(attempt, SCHEDULE.size()) - 1);
+        Duration base = schedule.get(Math.min(attempt, schedule.size()) - 1);
         double factor = 1 + JITTER * (2 * random.getAsDouble() - 1);
         Duration delay = Duration.ofMillis(Math.round(base.toMillis() * factor));
-        if (overload(result) && delay.compareTo(OVERLOAD_MINIMUM) < 0) {
-            delay = OVERLOAD_MINIMUM;
+        if (overload(result) && delay.compareTo(overloadMinimum) < 0) {
+            delay = overloadMinimum;
         }
         if (result.retryAfter().isPresent()) {
             Duration asked = result.retryAfter().get();

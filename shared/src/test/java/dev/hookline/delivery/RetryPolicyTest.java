@@ -2,9 +2,11 @@ package dev.hookline.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +82,24 @@ class RetryPolicyTest {
         assertEquals("HTTP 500 after 8 attempt(s)",
                 assertInstanceOf(RetryPolicy.GiveUp.class, MIDDLE.decide(status(500), 8, 8)).reason());
         assertInstanceOf(RetryPolicy.Retry.class, MIDDLE.decide(status(500), 7, 8));
+    }
+
+    @Test
+    void aConfiguredScheduleReplacesSvixsAndCapsTheOverloadMinimum() {
+        RetryPolicy fast = new RetryPolicy(RetryPolicy.parseSchedule("1s, 2s,4s"), () -> 0.5);
+        assertEquals(Duration.ofSeconds(1), retryDelay(fast, status(500), 1));
+        assertEquals(Duration.ofSeconds(4), retryDelay(fast, status(500), 3));
+        assertEquals(Duration.ofSeconds(4), retryDelay(fast, status(500), 9), "the last step repeats");
+        assertEquals(Duration.ofSeconds(4), retryDelay(fast, status(429), 1), "overload waits the longest step, not 60 s");
+        assertEquals(List.of(Duration.ofMinutes(5), Duration.ofHours(2)), RetryPolicy.parseSchedule("5m,2h"));
+    }
+
+    @Test
+    void aBadScheduleIsRefusedNamingTheEntry() {
+        IllegalArgumentException unit = assertThrows(IllegalArgumentException.class, () -> RetryPolicy.parseSchedule("5s,5x"));
+        assertEquals("retry schedule entry '5x' is not a whole number of s, m or h (e.g. 5s,5m,30m,2h)", unit.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RetryPolicy.parseSchedule("0s"));
+        assertThrows(IllegalArgumentException.class, () -> RetryPolicy.parseSchedule("13h"));
+        assertThrows(IllegalArgumentException.class, () -> RetryPolicy.parseSchedule(""));
     }
 }
