@@ -20,7 +20,8 @@ import dev.hookline.secrets.SecretCipher;
 import dev.hookline.secrets.SecretsManagerKeySource;
 import dev.hookline.security.UrlGuard;
 import dev.hookline.storage.DeliveryLog;
-import dev.hookline.storage.EventClaims;
+import dev.hookline.storage.EndpointHealthStore;
+import dev.hookline.storage.FanoutLedger;
 import dev.hookline.storage.WebhookStore;
 import dev.hookline.webhooks.WebhookRequests;
 import dev.hookline.webhooks.WebhookService;
@@ -112,7 +113,7 @@ public final class Services {
     public FanoutService fanout(FanoutConfig queues) {
         EventCatalog catalog = EventCatalog.standard();
         return new FanoutService(new IngestReader(catalog), new SubscriptionMatcher(catalog, webhookStore.get()::subscriptions),
-                new EventClaims(dynamoDb.get(), config.requireWebhooksTable()),
+                new FanoutLedger(dynamoDb.get(), config.requireWebhooksTable()),
                 new SqsBatchSender(sqs.get(), queues.sendConcurrency()), queues, clock);
     }
 
@@ -127,10 +128,11 @@ public final class Services {
      */
     public DeliveryService delivery(DeliveryConfig deliveryConfig, UrlGuard guard) {
         DeliveryLog log = deliveryLog(deliveryConfig);
+        EndpointHealthStore health = endpointHealth(deliveryConfig);
         HttpSender sender = new HttpSender(guard, deliveryConfig.connectTimeout(), deliveryConfig.totalTimeout(),
                 deliveryConfig.maxResponseBytes(), clock);
-        WebhookCache cache = new WebhookCache(webhookStore.get(), webhookService.get(), log, deliveryConfig.cacheTtl(), clock);
-        return new DeliveryService(cache, log, sender, new RetryPolicy(deliveryConfig.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
+        WebhookCache cache = new WebhookCache(webhookStore.get(), webhookService.get(), health, deliveryConfig.cacheTtl(), clock);
+        return new DeliveryService(cache, log, health, sender, new RetryPolicy(deliveryConfig.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
                 sqs.get(), new SqsBatchSender(sqs.get(), 2), deliveryConfig, clock);
     }
 
@@ -140,8 +142,12 @@ public final class Services {
     }
 
     public DeliveryAdmin deliveryAdmin(DeliveryConfig deliveryConfig) {
-        return new DeliveryAdmin(webhookService.get(), deliveryLog(deliveryConfig), sqs,
+        return new DeliveryAdmin(webhookService.get(), deliveryLog(deliveryConfig), endpointHealth(deliveryConfig), sqs,
                 deliveryConfig.deliveryQueueUrl(), clock);
+    }
+
+    public EndpointHealthStore endpointHealth(DeliveryConfig deliveryConfig) {
+        return new EndpointHealthStore(dynamoDb.get(), deliveryConfig.deliveriesTable());
     }
 
     public DeliveryLog deliveryLog(DeliveryConfig deliveryConfig) {

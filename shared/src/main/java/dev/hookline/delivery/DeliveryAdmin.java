@@ -9,16 +9,19 @@ import dev.hookline.errors.ApiException;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
 import dev.hookline.storage.DeliveryLog;
+import dev.hookline.storage.EndpointHealthStore;
 import dev.hookline.storage.Page;
 import dev.hookline.webhooks.WebhookService;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -29,7 +32,10 @@ public final class DeliveryAdmin {
 
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
-    private static final Pattern DELIVERY_ID = Pattern.compile("msg_[0-9A-Za-z_-]{1,64}");
+
+    /** A webhook's endpoint health and its newest delivery, for the webhook's representation. */
+    public record EndpointState(WebhookHealth health, Optional<DeliveryRecord> lastDelivery) {
+    }
 
     /** What a retry, recover or test answered: the delivery id it concerns (if one) and the queued command. */
     public record Accepted(Optional<String> deliveryId, String what) {
@@ -37,14 +43,17 @@ public final class DeliveryAdmin {
 
     private final WebhookService webhooks;
     private final DeliveryLog log;
+    private final EndpointHealthStore health;
     private final Supplier<SqsClient> sqs;
     private final String deliveryQueueUrl;
     private final Clock clock;
 
     /** @param sqs built on first send, so read-only handlers (GET webhook) never pay for an SQS client at init */
-    public DeliveryAdmin(WebhookService webhooks, DeliveryLog log, Supplier<SqsClient> sqs, String deliveryQueueUrl, Clock clock) {
+    public DeliveryAdmin(WebhookService webhooks, DeliveryLog log, EndpointHealthStore health, Supplier<SqsClient> sqs,
+            String deliveryQueueUrl, Clock clock) {
         this.webhooks = webhooks;
         this.log = log;
+        this.health = health;
         this.sqs = sqs;
         this.deliveryQueueUrl = deliveryQueueUrl;
         this.clock = clock;
@@ -54,7 +63,7 @@ public final class DeliveryAdmin {
             Optional<String> cursor, int limit) {
         Webhook webhook = webhooks.get(principal, webhookId);
         Set<Status> statuses = status.map(text -> Set.of(Status.parse(text).orElseThrow(() -> ApiException.validation(
-                "status", "invalid_value", "status is one of sending, retrying, succeeded, failed, aborted, parked, queued."))))
+                "status", "invalid_value", "status is one of retrying, succeeded, failed, aborted, parked, queued."))))
                 .orElse(Set.of());
         return log.list(webhook.id(), statuses, cursor, limit);
     }
@@ -76,7 +85,8 @@ public final class DeliveryAdmin {
             throw ApiException.conflict("payload_not_retained",
                     "The payload of this delivery is no longer kept (only failed and parked deliveries keep theirs).");
         }
-        Optional<Integer> series = log.requeue(webhook.id(), deliveryId, Set.of(record.status()), clock.instant());
+        Optional<Integer> series = log.requeue(webhook.id(), deliveryId, Set.of(record.status()), Optional.empty(),
+                clock.instant());
         if (series.isEmpty()) {
             throw ApiException.conflict("concurrent_modification", "The delivery changed meanwhile; read it again.");
         }
@@ -108,7 +118,7 @@ public final class DeliveryAdmin {
         principal.require(Scope.ADMIN);
         Webhook webhook = webhooks.get(principal, webhookId);
         String eventId = "test_" + UUID.randomUUID();
-        String deliveryId = "msg_test_" + UUID.randomUUID().toString().replace("-", "");
+        String deliveryId = DeliveryIds.random(clock.instant());
         ObjectNode payload = Json.object();
         payload.put("type", "ping");
         payload.put("timestamp", clock.instant().toString());
@@ -125,21 +135,26 @@ public final class DeliveryAdmin {
      * was parked (also what was parked while the tenant had it inactive).
      */
     public void reenabled(Webhook webhook) {
-        log.closeCircuit(webhook.id());
+        health.closeCircuit(webhook.id());
         send(DeliveryMessages.replayCommand(webhook.id(), webhook.companyId(), Optional.empty()));
     }
 
-    public WebhookHealth health(Webhook webhook) {
-        return log.health(webhook.id());
+    public EndpointState state(Webhook webhook) {
+        return new EndpointState(health.health(webhook.id()), Optional.ofNullable(log.latest(List.of(webhook.id())).get(webhook.id())));
     }
 
-    /** The circuits of a page of webhooks, by webhook id (closed when never written). */
-    public java.util.Map<String, WebhookHealth> healths(java.util.List<Webhook> webhooks) {
-        return log.healths(webhooks.stream().map(Webhook::id).toList());
+    /** The states of a page of webhooks, by webhook id: one BatchGetItem of health, the newest deliveries in parallel. */
+    public Map<String, EndpointState> states(List<Webhook> page) {
+        List<String> ids = page.stream().map(Webhook::id).toList();
+        Map<String, WebhookHealth> healths = health.healths(ids);
+        Map<String, DeliveryRecord> latest = log.latest(ids);
+        Map<String, EndpointState> states = new HashMap<>();
+        ids.forEach(id -> states.put(id, new EndpointState(healths.get(id), Optional.ofNullable(latest.get(id)))));
+        return states;
     }
 
     private DeliveryRecord find(Webhook webhook, String deliveryId) {
-        if (deliveryId == null || !DELIVERY_ID.matcher(deliveryId).matches()) {
+        if (!DeliveryIds.isValid(deliveryId)) {
             throw ApiException.notFound("No delivery with this id.");
         }
         return log.find(webhook.id(), deliveryId).filter(r -> r.companyId().equals(webhook.companyId()))

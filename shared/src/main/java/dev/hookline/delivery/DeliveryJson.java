@@ -1,5 +1,6 @@
 package dev.hookline.delivery;
 
+import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.json.Json;
@@ -45,10 +46,11 @@ public final class DeliveryJson {
 
     /**
      * Adds the delivery state to a rendered webhook: {@code circuit_state}, {@code circuit_failure_count},
-     * {@code disabled_at}, {@code disabled_reason}, {@code last_delivery}. While the circuit is open the webhook
-     * reads as {@code active: false}; PATCH {@code active: true} re-enables it.
+     * {@code disabled_at}, {@code disabled_reason}, {@code last_delivery} (the newest delivery in its log). While the
+     * circuit is open the webhook reads as {@code active: false}; PATCH {@code active: true} re-enables it.
      */
-    public static ObjectNode addHealth(ObjectNode webhook, WebhookHealth health) {
+    public static ObjectNode addState(ObjectNode webhook, DeliveryAdmin.EndpointState state) {
+        WebhookHealth health = state.health();
         if (health.open()) {
             webhook.put("active", false);
         }
@@ -56,14 +58,16 @@ public final class DeliveryJson {
         webhook.put("circuit_failure_count", health.consecutiveFailures());
         webhook.put("disabled_at", health.disabledAt() == null ? null : health.disabledAt().toString());
         webhook.put("disabled_reason", health.disabledReason());
-        if (health.last().isPresent()) {
-            WebhookHealth.LastOutcome last = health.last().get();
+        if (state.lastDelivery().isPresent()) {
+            DeliveryRecord last = state.lastDelivery().get();
+            Optional<DeliveryRecord.Attempt> attempt = last.attemptLog().isEmpty() ? Optional.empty()
+                    : Optional.of(last.attemptLog().get(last.attemptLog().size() - 1));
             ObjectNode node = webhook.putObject("last_delivery");
             node.put("delivery_id", last.deliveryId());
-            node.put("status", last.status());
-            node.put("status_code", last.httpStatus() == 0 ? null : last.httpStatus());
-            node.put("error_class", last.error());
-            node.put("at", last.at().toString());
+            node.put("status", last.status().wire());
+            node.put("status_code", attempt.map(DeliveryRecord.Attempt::status).filter(code -> code != 0).orElse(null));
+            node.put("error_class", attempt.map(DeliveryRecord.Attempt::errorClass).orElse(null));
+            node.put("at", last.updatedAt().toString());
         } else {
             webhook.putNull("last_delivery");
         }

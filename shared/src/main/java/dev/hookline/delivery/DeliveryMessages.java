@@ -20,10 +20,22 @@ public final class DeliveryMessages {
 
     /**
      * One delivery. {@code attempt} is the series the message belongs to (attempts made before it was sent);
-     * {@code bypassCircuit} for pings and manual retries, which go out even while the circuit is open.
+     * {@code bypassCircuit} for pings and manual retries, which go out even while the circuit is open;
+     * {@code deadLettered} on the copy sent to the dead-letter queue, so that moving it back re-sends the delivery
+     * only if it is still failed in that series (docs/delivery.md, "Re-drive").
      */
     public record Delivery(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
-            ObjectNode payload, boolean test, boolean bypassCircuit) implements Incoming {
+            ObjectNode payload, boolean test, boolean bypassCircuit, boolean deadLettered) implements Incoming {
+
+        public Delivery(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
+                ObjectNode payload, boolean test, boolean bypassCircuit) {
+            this(deliveryId, webhookId, companyId, eventId, attempt, payload, test, bypassCircuit, false);
+        }
+
+        /** The copy for the dead-letter queue. */
+        public Delivery deadLetterCopy() {
+            return new Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, test, false, true);
+        }
 
         public String eventType() {
             JsonNode type = payload.get("type");
@@ -48,6 +60,9 @@ public final class DeliveryMessages {
             }
             if (bypassCircuit) {
                 node.put("bypass_circuit", true);
+            }
+            if (deadLettered) {
+                node.put("dead_lettered", true);
             }
             return node;
         }
@@ -94,7 +109,8 @@ public final class DeliveryMessages {
         }
         return new Delivery(text(node, "delivery_id"), text(node, "webhook_id"), text(node, "company_id"),
                 text(node, "event_id"), node.path("attempt").asInt(0), (ObjectNode) payload,
-                node.path("test").asBoolean(false), node.path("bypass_circuit").asBoolean(false));
+                node.path("test").asBoolean(false), node.path("bypass_circuit").asBoolean(false),
+                node.path("dead_lettered").asBoolean(false));
     }
 
     public static String replayCommand(String webhookId, String companyId, Optional<String> cursor) {

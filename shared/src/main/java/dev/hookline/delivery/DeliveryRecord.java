@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One delivery as the log holds it: its current state and every attempt.
+ * One delivery as the log holds it: its current state and every attempt. A delivery on its way to its first
+ * attempt has no record yet: its SQS message is its state until the outcome is written.
  *
  * @param attempts    attempts made in all, over every series (automatic retries, manual retries, replays)
  * @param seriesStart {@code attempts} when the current series began; the webhook's retry budget counts from here
- * @param payload     the body, kept only while it may still be needed (failed, parked) or for tests
+ * @param createdAt   its event's time (deliveries are listed by it; {@link DeliveryIds#time})
+ * @param payload     the body, kept only while it may still be needed (failed, parked)
  */
 public record DeliveryRecord(String deliveryId, String webhookId, String companyId, String eventId, String eventType,
         Status status, int attempts, int seriesStart, Instant createdAt, Instant updatedAt, Instant nextAttemptAt,
@@ -20,8 +22,6 @@ public record DeliveryRecord(String deliveryId, String webhookId, String company
     }
 
     public enum Status {
-        /** An attempt is under way (or its function died; the lease then lapses). */
-        SENDING,
         /** Waiting for its next attempt on the delivery queue. */
         RETRYING,
         SUCCEEDED,
@@ -31,7 +31,7 @@ public record DeliveryRecord(String deliveryId, String webhookId, String company
         ABORTED,
         /** Held in the log while the webhook's circuit is open; replayed when it closes. */
         PARKED,
-        /** Re-sent to the delivery queue by a manual retry, a recover or a replay. */
+        /** Re-sent to the delivery queue by a manual retry, a recover, a replay or a re-drive. */
         QUEUED;
 
         public String wire() {

@@ -14,17 +14,20 @@ import dev.hookline.model.Webhook;
 import dev.hookline.queues.SqsBatchSender;
 import dev.hookline.signing.StandardWebhooks;
 import dev.hookline.storage.DeliveryLog;
-import dev.hookline.storage.DeliveryLog.Claim;
 import dev.hookline.storage.DeliveryLog.NewDelivery;
+import dev.hookline.storage.EndpointHealthStore;
 import dev.hookline.storage.Page;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,24 +40,25 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * Delivers a batch of delivery-queue messages (docs/delivery.md). Per message: skip or park (webhook gone,
- * disabled, circuit open), claim (duplicates stop here), sign, POST, log the attempt, then either finish, retry
- * later (the message's visibility is set to the backoff and it is reported as a batch item failure), or give up
- * to the dead-letter queue. The messages of a batch run concurrently, one virtual thread each.
+ * Delivers a batch of delivery-queue messages (docs/delivery.md, "State model"). The SQS message is a delivery's
+ * state until its outcome is written: nothing is claimed before the POST. Per message: skip or park (webhook gone,
+ * disabled, circuit open, backlog), and on a message that comes back (a retry, or a copy SQS re-delivered) read
+ * the record to drop what already ended; then sign, POST, and record the attempt. The messages of a batch run
+ * concurrently, one virtual thread each; after them, one BatchWriteItem records the first-attempt successes, one
+ * write per webhook records what the batch did to its health (only if it changed anything), the retries get their
+ * backoff as visibility, and one log line sums the batch up.
  */
 public final class DeliveryService {
 
-    /** How long a claim holds a delivery against concurrent copies: the attempt's deadline plus slack. */
-    static final Duration LEASE_SLACK = Duration.ofSeconds(30);
-    /** A success refreshes the webhook's last outcome at most this often per container (it costs a write). */
-    static final Duration SUCCESS_REFRESH = Duration.ofSeconds(60);
     /** Deliveries re-sent per replay or recover step; a continuation command carries on. */
     public static final int REPLAY_PAGE = 100;
     private static final int MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+    /** A message back earlier than its record's due time by more than this is put back to wait, not attempted. */
+    private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(2);
 
     /**
      * One received SQS message, as the handler hands it over. {@code receiveCount} (SQS's ApproximateReceiveCount)
-     * tells a retry (> 1) from a new delivery; only new ones are held back by the backlog cap.
+     * tells a message's first receive (1: nothing to look up) from its later ones (a retry, or a re-delivery).
      */
     public record Received(String messageId, String receiptHandle, String body, int receiveCount) {
         public Received(String messageId, String receiptHandle, String body) {
@@ -71,14 +75,27 @@ public final class DeliveryService {
         }
     }
 
-    record Result(Outcome outcome, Duration retryDelay) {
+    /**
+     * What one message did. {@code firstSuccess} is set for a first-attempt success, recorded with the batch;
+     * {@code health} is the attempt's effect on its webhook's health, if it made one.
+     */
+    record Result(Outcome outcome, Duration retryDelay, FirstSuccess firstSuccess, HealthEffect health) {
         static Result of(Outcome outcome) {
-            return new Result(outcome, null);
+            return new Result(outcome, null, null, null);
         }
+    }
+
+    record FirstSuccess(NewDelivery delivery, Attempt attempt) {
+    }
+
+    /** An attempt's effect on its webhook's health. */
+    record HealthEffect(String companyId, String webhookId, boolean success, int backoffDelta, String failure,
+            boolean disable, boolean test, Instant at) {
     }
 
     private final WebhookCache cache;
     private final DeliveryLog log;
+    private final EndpointHealthStore health;
     private final HttpSender sender;
     private final RetryPolicy policy;
     private final SqsClient sqs;
@@ -86,10 +103,11 @@ public final class DeliveryService {
     private final DeliveryConfig config;
     private final Clock clock;
 
-    public DeliveryService(WebhookCache cache, DeliveryLog log, HttpSender sender, RetryPolicy policy, SqsClient sqs,
-            SqsBatchSender batchSender, DeliveryConfig config, Clock clock) {
+    public DeliveryService(WebhookCache cache, DeliveryLog log, EndpointHealthStore health, HttpSender sender,
+            RetryPolicy policy, SqsClient sqs, SqsBatchSender batchSender, DeliveryConfig config, Clock clock) {
         this.cache = cache;
         this.log = log;
+        this.health = health;
         this.sender = sender;
         this.policy = policy;
         this.sqs = sqs;
@@ -113,7 +131,7 @@ public final class DeliveryService {
                 Incoming incoming;
                 try {
                     incoming = DeliveryMessages.parse(message.body());
-                } catch (InvalidMessage | IllegalArgumentException | java.time.DateTimeException e) {
+                } catch (InvalidMessage | IllegalArgumentException | DateTimeException e) {
                     deadLetter(message.body(), "invalid message: " + (e instanceof InvalidMessage ? e.getMessage() : "bad field"), 0, null);
                     outcomes.put(message.messageId(), Outcome.INVALID);
                     continue;
@@ -125,32 +143,20 @@ public final class DeliveryService {
                 futures.put(message.messageId(), executor.submit(() -> handle(incoming, message.receiveCount())));
             }
         }
-        List<ChangeMessageVisibilityBatchRequestEntry> visibility = new ArrayList<>();
-        long elapsed = Duration.between(received, clock.instant()).toSeconds();
-        for (Received message : batch) {
-            Future<Result> future = futures.get(message.messageId());
-            if (future == null) {
-                continue;
-            }
-            Result result;
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (Map.Entry<String, Future<Result>> future : futures.entrySet()) {
             try {
-                result = future.get();
+                results.put(future.getKey(), future.getValue().get());
             } catch (Exception e) {
                 Log.error("Delivery failed unexpectedly", e.getCause() == null ? e : e.getCause());
-                result = Result.of(Outcome.ERROR);
-            }
-            outcomes.put(message.messageId(), result.outcome());
-            if (result.outcome() == Outcome.RETRY) {
-                long seconds = Math.min(Math.max(0, (result.retryDelay().toMillis() + 999) / 1000),
-                        MAX_VISIBILITY_SECONDS - elapsed - 60);
-                visibility.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id(Integer.toString(visibility.size()))
-                        .receiptHandle(message.receiptHandle())
-                        .visibilityTimeout((int) seconds)
-                        .build());
+                results.put(future.getKey(), Result.of(Outcome.ERROR));
             }
         }
-        changeVisibility(visibility);
+        recordFirstSuccesses(results);
+        recordHealth(results.values());
+        results.forEach((messageId, result) -> outcomes.put(messageId, result.outcome()));
+        setBackoff(batch, results, Duration.between(received, clock.instant()).toSeconds());
+        logBatch(outcomes, Duration.between(received, clock.instant()));
         return outcomes;
     }
 
@@ -172,95 +178,140 @@ public final class DeliveryService {
         Instant now = clock.instant();
         WebhookCache.Entry entry = cache.get(message.companyId(), message.webhookId());
         if (entry.webhook().isEmpty()) {
-            logEntry(Log.info("Delivery skipped: webhook gone"), message).ifPresent(Log::emit);
+            Log.emit(line(Log.info("Delivery skipped: webhook gone"), message));
             return Result.of(Outcome.SKIPPED);
         }
         Webhook webhook = entry.webhook().get();
+        int series = message.attempt();
+        int attemptInSeries = 1;
+        boolean first = receiveCount <= 1 && !message.deadLettered();
+        if (message.deadLettered()) {
+            Optional<Integer> redriven = redrive(message);
+            if (redriven.isEmpty()) {
+                Log.emit(line(Log.info("Re-driven copy of a delivery that is no longer failed in its series dropped"), message));
+                return Result.of(Outcome.DUPLICATE);
+            }
+            series = redriven.get();
+        } else if (!first) {
+            // Back after an earlier receive: a retry, or a copy SQS re-delivered. The record says which.
+            Optional<DeliveryRecord> record = log.find(message.webhookId(), message.deliveryId());
+            if (record.isPresent()) {
+                DeliveryRecord known = record.get();
+                if (known.seriesStart() != series || known.status().terminal() || known.status() == Status.PARKED) {
+                    Log.emit(line(Log.info("Duplicate delivery dropped"), message).put("recorded", known.status().wire()));
+                    return Result.of(Outcome.DUPLICATE);
+                }
+                if (known.nextAttemptAt() != null && known.nextAttemptAt().isAfter(now.plus(EARLY_TOLERANCE))) {
+                    return new Result(Outcome.RETRY, Duration.between(now, known.nextAttemptAt()), null, null);
+                }
+                attemptInSeries = known.attempts() - known.seriesStart() + 1;
+            }
+        }
         NewDelivery record = new NewDelivery(message.deliveryId(), message.webhookId(), message.companyId(),
-                message.eventId(), message.eventType(), message.attempt());
-        boolean closed = webhook.active() && !entry.health().open();
-        boolean backlogFull = receiveCount <= 1 && entry.health().inBackoff() >= config.backlogCap();
-        if ((!closed || backlogFull) && !message.bypassCircuit()) {
-            String reason = entry.health().open() ? "circuit open: " + entry.health().disabledReason()
-                    : !webhook.active() ? "webhook inactive"
-                    : "backlog: " + entry.health().inBackoff() + " deliveries of this webhook are waiting for a retry";
-            DeliveryLog.Parked parked = log.park(record, Json.write(message.payload()), reason, now);
-            ObjectNode line = logEntry(Log.info(parked != DeliveryLog.Parked.NO ? "Delivery parked"
-                    : "Duplicate of a final or parked delivery dropped"), message).orElseThrow();
-            if (parked != DeliveryLog.Parked.NO) {
-                line.put("reason", reason);
-                metric(line, "DeliveriesParked", now); // ParkedBacklogAlarm in template.yaml
-            }
-            Log.emit(line);
-            if (parked == DeliveryLog.Parked.FROM_BACKOFF) {
-                WebhookHealth after = log.adjustBackoff(message.webhookId(), -1);
-                cache.updateHealth(message.companyId(), message.webhookId(), h -> withBackoff(h, after.inBackoff()));
-            }
-            if (parked != DeliveryLog.Parked.NO && closed && !entry.health().backlogParked()) {
-                log.markBacklogParked(message.webhookId()); // replayed once the backlog halves
-                cache.updateHealth(message.companyId(), message.webhookId(), h -> h.withBacklogParked(true));
-            }
-            return Result.of(parked == DeliveryLog.Parked.NO ? Outcome.DUPLICATE : Outcome.PARKED);
-        }
-        Optional<Claim> claim = log.claim(record, now, config.totalTimeout().plus(LEASE_SLACK));
-        if (claim.isEmpty()) {
-            logEntry(Log.info("Duplicate delivery dropped"), message).ifPresent(Log::emit);
-            return Result.of(Outcome.DUPLICATE);
-        }
-        int attemptInSeries = claim.get().attemptInSeries();
-        int maxAttempts = message.test() ? 1 : webhook.retries() + 1;
+                message.eventId(), message.eventType(), series);
 
+        boolean closed = webhook.active() && !entry.health().open();
+        boolean backlogFull = first && entry.health().inBackoff() >= config.backlogCap();
+        if ((!closed || backlogFull) && !message.bypassCircuit()) {
+            return park(message, record, entry, closed, now);
+        }
+
+        int maxAttempts = message.test() ? 1 : webhook.retries() + 1;
         byte[] body = Json.write(message.payload()).getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = signedHeaders(entry.secrets(), message.deliveryId(), clock.instant().getEpochSecond(), body);
         SendResult result = sender.post(webhook.url(), headers, body);
-
         RetryPolicy.Decision decision = policy.decide(result, attemptInSeries, maxAttempts);
         Instant done = clock.instant();
-        Attempt attempt = new Attempt(claim.get().attempts(), now, result.status(), result.latency().toMillis(),
-                result.errorClass(), result.snippet());
-        Result outcome;
-        switch (decision) {
-            case RetryPolicy.Delivered delivered -> {
-                log.recordAttempt(message.webhookId(), message.deliveryId(), attempt, Status.SUCCEEDED, null, null,
-                        Optional.empty(), done);
-                outcome = Result.of(Outcome.DELIVERED);
-            }
-            case RetryPolicy.Retry retry -> {
-                log.recordAttempt(message.webhookId(), message.deliveryId(), attempt, Status.RETRYING,
-                        done.plus(retry.delay()), result.describe(), Optional.empty(), done);
-                outcome = new Result(Outcome.RETRY, retry.delay());
-            }
-            case RetryPolicy.GiveUp giveUp -> {
-                String payload = Json.write(message.payload());
-                log.recordAttempt(message.webhookId(), message.deliveryId(), attempt, Status.FAILED, null,
-                        giveUp.reason(), Optional.of(payload), done);
-                if (!message.test()) {
-                    deadLetter(message.toJson(), giveUp.reason(), claim.get().attempts(), message);
-                }
-                outcome = Result.of(Outcome.FAILED);
-            }
-            case RetryPolicy.Abort abort -> {
-                log.recordAttempt(message.webhookId(), message.deliveryId(), attempt, Status.ABORTED, null,
-                        abort.reason(), Optional.empty(), done);
-                outcome = Result.of(Outcome.ABORTED);
-            }
-        }
-        updateHealth(message, webhook, entry.health(), result, decision, attemptInSeries, done);
+        Attempt attempt = new Attempt(0, now, result.status(), result.latency().toMillis(), result.errorClass(),
+                decision instanceof RetryPolicy.Delivered ? "" : result.snippet());
+        // Deliveries in backoff: +1 into a retry, -1 out of one (this attempt was a retry of this series).
+        int backoffDelta = (decision instanceof RetryPolicy.Retry ? 1 : 0) - (attemptInSeries > 1 ? 1 : 0);
+        HealthEffect effect = new HealthEffect(message.companyId(), message.webhookId(),
+                decision instanceof RetryPolicy.Delivered, backoffDelta, result.describe(),
+                decision instanceof RetryPolicy.Abort abort && abort.disableWebhook(), message.test(), done);
 
-        Optional<com.fasterxml.jackson.databind.node.ObjectNode> line = logEntry(Log.info("Delivery attempt"), message);
-        line.ifPresent(l -> {
-            l.put("attempt", claim.get().attempts());
-            l.put("attempt_in_series", attemptInSeries);
-            l.put("status", result.status());
-            l.put("error_class", result.errorClass());
-            l.put("latency_ms", result.latency().toMillis());
-            l.put("outcome", outcome.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        if (decision instanceof RetryPolicy.Delivered && first && series == 0) {
+            return new Result(Outcome.DELIVERED, null, new FirstSuccess(record, attempt), effect);
+        }
+        Result outcome = switch (decision) {
+            case RetryPolicy.Delivered delivered -> Result.of(Outcome.DELIVERED);
+            case RetryPolicy.Retry retry -> new Result(Outcome.RETRY, retry.delay(), null, null);
+            case RetryPolicy.GiveUp giveUp -> Result.of(Outcome.FAILED);
+            case RetryPolicy.Abort abort -> Result.of(Outcome.ABORTED);
+        };
+        DeliveryLog.Write written = switch (decision) {
+            case RetryPolicy.Delivered delivered -> log.recordAttempt(record, attempt, Status.SUCCEEDED, null, null,
+                    Optional.empty(), done);
+            case RetryPolicy.Retry retry -> log.recordAttempt(record, attempt, Status.RETRYING, done.plus(retry.delay()),
+                    result.describe(), Optional.empty(), done);
+            case RetryPolicy.GiveUp giveUp -> log.recordAttempt(record, attempt, Status.FAILED, null, giveUp.reason(),
+                    Optional.of(Json.write(message.payload())), done);
+            case RetryPolicy.Abort abort -> log.recordAttempt(record, attempt, Status.ABORTED, null, abort.reason(),
+                    Optional.empty(), done);
+        };
+        if (!(written instanceof DeliveryLog.Written)) {
+            // Another copy finished first (or a newer series took over): this POST was a repeat. Counted, not kept.
+            ObjectNode line = line(Log.warn("Attempt of an already ended delivery not recorded"), message);
+            line.put("recorded", written instanceof DeliveryLog.AlreadyEnded ended ? ended.status().wire() : "superseded");
+            line.put("status", result.status());
+            metric(line, "RepeatedAttempts", done);
+            Log.emit(line);
+            return Result.of(Outcome.DUPLICATE);
+        }
+        if (decision instanceof RetryPolicy.GiveUp giveUp && !message.test()) {
+            deadLetter(message.deadLetterCopy().toJson(), giveUp.reason(), attemptInSeries, message);
+        }
+        if (!(decision instanceof RetryPolicy.Delivered)) {
+            ObjectNode line = line(Log.info("Delivery attempt failed"), message);
+            line.put("attempt_in_series", attemptInSeries);
+            line.put("status", result.status());
+            line.put("error_class", result.errorClass());
+            line.put("latency_ms", result.latency().toMillis());
+            line.put("outcome", outcome.outcome().name().toLowerCase(Locale.ROOT));
             if (outcome.retryDelay() != null) {
-                l.put("retry_in_s", outcome.retryDelay().toSeconds());
+                line.put("retry_in_s", outcome.retryDelay().toSeconds());
             }
-            Log.emit(l);
-        });
-        return outcome;
+            Log.emit(line);
+        }
+        return new Result(outcome.outcome(), outcome.retryDelay(), null, effect);
+    }
+
+    /**
+     * A copy moved back from the dead-letter queue: re-send it in a new series if the delivery is still failed in
+     * the series that dead-lettered it (or its record expired); empty when it was delivered, recovered or re-sent
+     * since.
+     */
+    private Optional<Integer> redrive(Delivery message) {
+        Optional<DeliveryRecord> record = log.find(message.webhookId(), message.deliveryId());
+        if (record.isEmpty()) {
+            return Optional.of(message.attempt());
+        }
+        return log.requeue(message.webhookId(), message.deliveryId(), Set.of(Status.FAILED),
+                Optional.of(message.attempt()), clock.instant());
+    }
+
+    private Result park(Delivery message, NewDelivery record, WebhookCache.Entry entry, boolean closed, Instant now) {
+        Webhook webhook = entry.webhook().orElseThrow();
+        String reason = entry.health().open() ? "circuit open: " + entry.health().disabledReason()
+                : !webhook.active() ? "webhook inactive"
+                : "backlog: " + entry.health().inBackoff() + " deliveries of this webhook are waiting for a retry";
+        DeliveryLog.Parked parked = log.park(record, Json.write(message.payload()), reason, now);
+        ObjectNode line = line(Log.info(parked != DeliveryLog.Parked.NO ? "Delivery parked"
+                : "Duplicate of an ended or parked delivery dropped"), message);
+        if (parked != DeliveryLog.Parked.NO) {
+            line.put("reason", reason);
+            metric(line, "DeliveriesParked", now); // ParkedBacklogAlarm in template.yaml
+        }
+        Log.emit(line);
+        if (parked == DeliveryLog.Parked.FROM_BACKOFF) {
+            WebhookHealth after = health.adjustBackoff(message.webhookId(), -1);
+            cache.updateHealth(message.companyId(), message.webhookId(), h -> h.withBackoff(after.inBackoff()));
+        }
+        if (parked != DeliveryLog.Parked.NO && closed && !entry.health().backlogParked()) {
+            health.markBacklogParked(message.webhookId()); // replayed once the backlog halves
+            cache.updateHealth(message.companyId(), message.webhookId(), h -> h.withBacklogParked(true));
+        }
+        return Result.of(parked == DeliveryLog.Parked.NO ? Outcome.DUPLICATE : Outcome.PARKED);
     }
 
     /** The Standard Webhooks headers of one attempt; {@code body} is exactly what will be sent. */
@@ -272,86 +323,152 @@ public final class DeliveryService {
         return headers;
     }
 
-    private void updateHealth(Delivery message, Webhook webhook, WebhookHealth before, SendResult result,
-            RetryPolicy.Decision decision, int attemptInSeries, Instant now) {
-        // Deliveries in backoff: +1 into a retry, -1 out of one (this attempt was a retry of this series).
-        int backoffDelta = (decision instanceof RetryPolicy.Retry ? 1 : 0) - (attemptInSeries > 1 ? 1 : 0);
-        String status = switch (decision) {
-            case RetryPolicy.Delivered d -> "succeeded";
-            case RetryPolicy.Retry r -> "retrying";
-            case RetryPolicy.GiveUp g -> "failed";
-            case RetryPolicy.Abort a -> "aborted";
-        };
-        WebhookHealth.LastOutcome last = new WebhookHealth.LastOutcome(message.deliveryId(), status, result.status(),
-                result.errorClass(), now);
-        if (decision instanceof RetryPolicy.Delivered) {
-            boolean stale = before.writtenAt() == null || before.writtenAt().plus(SUCCESS_REFRESH).isBefore(now);
-            if (before.consecutiveFailures() > 0 || stale || message.test() || backoffDelta != 0) {
-                WebhookHealth after = log.recordSuccess(message.webhookId(), last, backoffDelta);
-                cache.updateHealth(message.companyId(), message.webhookId(), h -> after);
-                replayIfBacklogDrained(message, after);
-            }
-            if (message.test() && before.open() && log.closeCircuit(message.webhookId())) {
-                cache.invalidate(message.companyId(), message.webhookId());
-                batchSender.send(config.deliveryQueueUrl(),
-                        DeliveryMessages.replayCommand(message.webhookId(), message.companyId(), Optional.empty()), Map.of());
-                Log.emit(logEntry(Log.info("Circuit closed by a successful test; replaying parked deliveries"), message).orElseThrow());
-            }
+    // ------------------------------------------------------------------ after the batch
+
+    /**
+     * One BatchWriteItem for the batch's first-attempt successes. If it fails, their messages stay on the queue:
+     * they come back, find no record and are sent again (a repeat the receiver de-duplicates by webhook-id).
+     */
+    private void recordFirstSuccesses(Map<String, Result> results) {
+        List<NewDelivery> deliveries = new ArrayList<>();
+        List<Attempt> attempts = new ArrayList<>();
+        results.values().stream().filter(r -> r.firstSuccess() != null).forEach(r -> {
+            deliveries.add(r.firstSuccess().delivery());
+            attempts.add(r.firstSuccess().attempt());
+        });
+        if (deliveries.isEmpty()) {
             return;
         }
-        if (message.test()) {
-            return; // a failing ping says nothing new, and must not open a circuit on its own
-        }
-        WebhookHealth after = log.recordFailure(message.webhookId(), last, backoffDelta);
-        replayIfBacklogDrained(message, after);
-        String reason = null;
-        if (decision instanceof RetryPolicy.Abort abort && abort.disableWebhook()) {
-            reason = "HTTP 410 Gone";
-        } else if (after.consecutiveFailures() >= config.circuitThreshold()) {
-            reason = after.consecutiveFailures() + " consecutive failed attempts, last: " + result.describe();
-        }
-        if (reason != null && !after.open() && log.openCircuit(message.webhookId(), reason, now)) {
-            ObjectNode entry = Log.warn("Circuit opened: webhook disabled, new deliveries are parked");
-            entry.put("webhook_id", webhook.id());
-            entry.put("company_id", webhook.companyId());
-            entry.put("reason", reason);
-            Log.emit(entry);
-            String finalReason = reason;
-            cache.updateHealth(message.companyId(), message.webhookId(), h -> after.opened(now, finalReason));
-        } else {
-            cache.updateHealth(message.companyId(), message.webhookId(), h -> h.open() && !after.open()
-                    ? after.opened(h.disabledAt(), h.disabledReason()) : after);
+        try {
+            log.recordFirstSuccesses(deliveries, attempts, clock.instant());
+        } catch (RuntimeException e) {
+            Log.error("Recording delivered deliveries failed; their messages stay queued", e);
+            results.replaceAll((id, r) -> r.firstSuccess() != null ? Result.of(Outcome.ERROR) : r);
         }
     }
 
+    /**
+     * At most one health write per webhook per batch, and none when nothing changed: a healthy webhook's
+     * successes (no failures known, nothing in backoff) write nothing.
+     */
+    private void recordHealth(Iterable<Result> results) {
+        Map<String, List<HealthEffect>> byWebhook = new LinkedHashMap<>();
+        for (Result result : results) {
+            if (result.health() != null && result.outcome() != Outcome.ERROR) {
+                byWebhook.computeIfAbsent(result.health().webhookId(), id -> new ArrayList<>()).add(result.health());
+            }
+        }
+        byWebhook.forEach((webhookId, effects) -> {
+            effects.sort((a, b) -> a.at().compareTo(b.at()));
+            HealthEffect last = effects.get(effects.size() - 1);
+            WebhookHealth before = cache.get(last.companyId(), webhookId).health();
+            boolean reset = false;
+            int failures = 0;
+            int backoffDelta = 0;
+            boolean testSucceeded = false;
+            HealthEffect disabling = null;
+            for (HealthEffect effect : effects) {
+                backoffDelta += effect.backoffDelta();
+                if (effect.success()) {
+                    reset = true;
+                    failures = 0;
+                    testSucceeded |= effect.test();
+                } else if (!effect.test()) { // a failing ping says nothing new and must not open a circuit
+                    failures++;
+                    if (effect.disable()) {
+                        disabling = effect;
+                    }
+                }
+            }
+            boolean changes = failures > 0 || backoffDelta != 0 || (reset && before.consecutiveFailures() > 0);
+            WebhookHealth after = changes ? health.record(webhookId, reset, failures, backoffDelta) : before;
+            if (changes) {
+                cache.updateHealth(last.companyId(), webhookId, h -> new WebhookHealth(h.webhookId(), h.open(),
+                        after.consecutiveFailures(), h.disabledAt(), h.disabledReason(), after.inBackoff(), after.backlogParked()));
+            }
+            if (testSucceeded && before.open() && health.closeCircuit(webhookId)) {
+                cache.invalidate(last.companyId(), webhookId);
+                sendReplay(webhookId, last.companyId());
+                Log.emit(Log.info("Circuit closed by a successful test; replaying parked deliveries").put("webhook_id", webhookId));
+                return;
+            }
+            replayIfBacklogDrained(last.companyId(), webhookId, after);
+            String reason = disabling != null ? "HTTP 410 Gone"
+                    : failures > 0 && after.consecutiveFailures() >= config.circuitThreshold()
+                            ? after.consecutiveFailures() + " consecutive failed attempts, last: " + last.failure() : null;
+            if (reason != null && !after.open() && health.openCircuit(webhookId, reason, last.at())) {
+                ObjectNode line = Log.warn("Circuit opened: webhook disabled, new deliveries are parked");
+                line.put("webhook_id", webhookId);
+                line.put("company_id", last.companyId());
+                line.put("reason", reason);
+                Log.emit(line);
+                cache.updateHealth(last.companyId(), webhookId, h -> h.opened(last.at(), reason));
+            }
+        });
+    }
+
     /** Once a webhook's backlog has halved, the deliveries the cap parked go back to the queue (one replay). */
-    private void replayIfBacklogDrained(Delivery message, WebhookHealth after) {
+    private void replayIfBacklogDrained(String companyId, String webhookId, WebhookHealth after) {
         if (after.backlogParked() && !after.open() && after.inBackoff() <= config.backlogCap() / 2
-                && log.clearBacklogParked(message.webhookId())) {
-            cache.updateHealth(message.companyId(), message.webhookId(), h -> h.withBacklogParked(false));
-            batchSender.send(config.deliveryQueueUrl(),
-                    DeliveryMessages.replayCommand(message.webhookId(), message.companyId(), Optional.empty()), Map.of());
+                && health.clearBacklogParked(webhookId)) {
+            cache.updateHealth(companyId, webhookId, h -> h.withBacklogParked(false));
+            sendReplay(webhookId, companyId);
             ObjectNode line = Log.info("Backlog drained; replaying the deliveries parked for it");
-            line.put("webhook_id", message.webhookId());
+            line.put("webhook_id", webhookId);
             line.put("in_backoff", after.inBackoff());
             Log.emit(line);
         }
     }
 
-    private static WebhookHealth withBackoff(WebhookHealth h, int inBackoff) {
-        return new WebhookHealth(h.webhookId(), h.open(), h.consecutiveFailures(), h.disabledAt(), h.disabledReason(),
-                h.last(), h.writtenAt(), inBackoff, h.backlogParked());
+    private void setBackoff(List<Received> batch, Map<String, Result> results, long elapsedSeconds) {
+        List<ChangeMessageVisibilityBatchRequestEntry> visibility = new ArrayList<>();
+        for (Received message : batch) {
+            Result result = results.get(message.messageId());
+            if (result != null && result.outcome() == Outcome.RETRY) {
+                long seconds = Math.min(Math.max(0, (result.retryDelay().toMillis() + 999) / 1000),
+                        MAX_VISIBILITY_SECONDS - elapsedSeconds - 60);
+                visibility.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(visibility.size()))
+                        .receiptHandle(message.receiptHandle())
+                        .visibilityTimeout((int) seconds)
+                        .build());
+            }
+        }
+        for (int i = 0; i < visibility.size(); i += 10) {
+            List<ChangeMessageVisibilityBatchRequestEntry> chunk = visibility.subList(i, Math.min(visibility.size(), i + 10));
+            try {
+                ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(request -> request
+                        .queueUrl(config.deliveryQueueUrl()).entries(chunk));
+                if (response.hasFailed() && !response.failed().isEmpty()) {
+                    // They come back after the queue's visibility timeout, find their due time and wait again.
+                    Log.emit(Log.warn("Backoff not set on some messages").put("failed", response.failed().size()));
+                }
+            } catch (RuntimeException e) {
+                Log.error("ChangeMessageVisibilityBatch failed", e);
+            }
+        }
+    }
+
+    /** One line per batch (CloudWatch Logs is paid per byte): how many messages ended how, and how long it took. */
+    private static void logBatch(Map<String, Outcome> outcomes, Duration took) {
+        Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+        outcomes.values().forEach(outcome -> counts.merge(outcome, 1, Integer::sum));
+        ObjectNode line = Log.info("Delivery batch");
+        line.put("messages", outcomes.size());
+        counts.forEach((outcome, count) -> line.put(outcome.name().toLowerCase(Locale.ROOT), count));
+        line.put("duration_ms", took.toMillis());
+        Log.emit(line);
     }
 
     // ------------------------------------------------------------------ replays
 
     void replayParked(ReplayParked command) {
         WebhookCache.Entry entry = cache.get(command.companyId(), command.webhookId());
-        if (entry.webhook().isEmpty() || !entry.webhook().get().active() || log.health(command.webhookId()).open()) {
+        if (entry.webhook().isEmpty() || !entry.webhook().get().active() || health.health(command.webhookId()).open()) {
             return; // disabled again: what is left stays parked until the next re-enable
         }
         Page<DeliveryRecord> page = log.parked(command.webhookId(), command.cursor(), REPLAY_PAGE);
-        int sent = requeue(page.items(), Set.of(Status.PARKED), false);
+        int sent = requeue(page.items(), Set.of(Status.PARKED));
         page.nextCursor().ifPresent(cursor -> batchSender.send(config.deliveryQueueUrl(),
                 DeliveryMessages.replayCommand(command.webhookId(), command.companyId(), Optional.of(cursor)), Map.of()));
         ObjectNode line = Log.info("Parked deliveries replayed");
@@ -364,7 +481,7 @@ public final class DeliveryService {
     void recover(Recover command) {
         Page<DeliveryRecord> page = log.since(command.webhookId(), command.since(), Set.of(Status.FAILED),
                 command.cursor(), REPLAY_PAGE);
-        int sent = requeue(page.items(), Set.of(Status.FAILED), false);
+        int sent = requeue(page.items(), Set.of(Status.FAILED));
         page.nextCursor().ifPresent(cursor -> batchSender.send(config.deliveryQueueUrl(),
                 DeliveryMessages.recoverCommand(command.webhookId(), command.companyId(), command.since(), Optional.of(cursor)),
                 Map.of()));
@@ -376,20 +493,21 @@ public final class DeliveryService {
     }
 
     /** Moves each record to a new series and sends it back to the delivery queue; returns how many were sent. */
-    int requeue(List<DeliveryRecord> records, Set<Status> from, boolean bypassCircuit) {
+    int requeue(List<DeliveryRecord> records, Set<Status> from) {
         int sent = 0;
         try (SqsBatchSender.Stream out = batchSender.open(config.deliveryQueueUrl())) {
             for (DeliveryRecord record : records) {
                 if (record.payload().isEmpty()) {
                     continue;
                 }
-                Optional<Integer> series = log.requeue(record.webhookId(), record.deliveryId(), from, clock.instant());
+                Optional<Integer> series = log.requeue(record.webhookId(), record.deliveryId(), from, Optional.empty(),
+                        clock.instant());
                 if (series.isEmpty()) {
                     continue;
                 }
                 ObjectNode payload = (ObjectNode) Json.parse(record.payload().get());
                 out.add(new Delivery(record.deliveryId(), record.webhookId(), record.companyId(), record.eventId(),
-                        series.get(), payload, false, bypassCircuit).toJson());
+                        series.get(), payload, false, false).toJson());
                 sent++;
             }
             out.finish();
@@ -397,7 +515,12 @@ public final class DeliveryService {
         return sent;
     }
 
-    // ------------------------------------------------------------------ SQS
+    private void sendReplay(String webhookId, String companyId) {
+        batchSender.send(config.deliveryQueueUrl(), DeliveryMessages.replayCommand(webhookId, companyId, Optional.empty()),
+                Map.of());
+    }
+
+    // ------------------------------------------------------------------ SQS and logs
 
     private void deadLetter(String body, String reason, int attempts, Delivery message) {
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
@@ -410,23 +533,6 @@ public final class DeliveryService {
             attributes.put("hookline-delivery-id", text(message.deliveryId()));
         }
         batchSender.send(config.deadLetterQueueUrl(), body, attributes);
-    }
-
-    private void changeVisibility(List<ChangeMessageVisibilityBatchRequestEntry> entries) {
-        for (int i = 0; i < entries.size(); i += 10) {
-            List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
-            try {
-                ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(request -> request
-                        .queueUrl(config.deliveryQueueUrl()).entries(chunk));
-                if (response.hasFailed() && !response.failed().isEmpty()) {
-                    ObjectNode line = Log.warn("Backoff not set on some messages; they return after the queue's visibility timeout");
-                    line.put("failed", response.failed().size());
-                    Log.emit(line);
-                }
-            } catch (RuntimeException e) {
-                Log.error("ChangeMessageVisibilityBatch failed", e);
-            }
-        }
     }
 
     /** CloudWatch embedded metric format: the log line becomes a metric, without a PutMetricData call. */
@@ -445,11 +551,11 @@ public final class DeliveryService {
         return MessageAttributeValue.builder().dataType("String").stringValue(clipped).build();
     }
 
-    private static Optional<ObjectNode> logEntry(ObjectNode entry, Delivery message) {
+    private static ObjectNode line(ObjectNode entry, Delivery message) {
         entry.put("delivery_id", message.deliveryId());
         entry.put("webhook_id", message.webhookId());
         entry.put("company_id", message.companyId());
         entry.put("event_type", message.eventType());
-        return Optional.of(entry);
+        return entry;
     }
 }

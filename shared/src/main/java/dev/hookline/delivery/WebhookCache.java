@@ -1,7 +1,7 @@
 package dev.hookline.delivery;
 
 import dev.hookline.model.Webhook;
-import dev.hookline.storage.DeliveryLog;
+import dev.hookline.storage.EndpointHealthStore;
 import dev.hookline.storage.WebhookStore;
 import dev.hookline.webhooks.WebhookService;
 import java.time.Clock;
@@ -28,15 +28,15 @@ public final class WebhookCache {
 
     private final WebhookStore webhooks;
     private final WebhookService service;
-    private final DeliveryLog log;
+    private final EndpointHealthStore health;
     private final Duration ttl;
     private final Clock clock;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    public WebhookCache(WebhookStore webhooks, WebhookService service, DeliveryLog log, Duration ttl, Clock clock) {
+    public WebhookCache(WebhookStore webhooks, WebhookService service, EndpointHealthStore health, Duration ttl, Clock clock) {
         this.webhooks = webhooks;
         this.service = service;
-        this.log = log;
+        this.health = health;
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -49,7 +49,7 @@ public final class WebhookCache {
         }
         Optional<Webhook> webhook = webhooks.find(companyId, webhookId).filter(w -> !w.deleted());
         List<String> secrets = webhook.map(w -> service.signingSecrets(w, now)).orElse(List.of());
-        Entry entry = new Entry(webhook, secrets, log.health(webhookId), now);
+        Entry entry = new Entry(webhook, secrets, health.health(webhookId), now);
         entries.put(key(companyId, webhookId), entry);
         return entry;
     }

@@ -1,14 +1,10 @@
 package dev.hookline.fanout;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.delivery.DeliveryMessages;
 import dev.hookline.json.Json;
 import dev.hookline.storage.WebhookStore.Subscription;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * One delivery on the delivery queue: which webhook gets which payload. Everything in it is a function of the
@@ -21,19 +17,9 @@ public record DeliveryMessage(String deliveryId, String webhookId, String compan
 
     /** The first attempt of delivering {@code event} to the webhook of {@code subscription}. */
     public static DeliveryMessage first(ResourceEvent event, Subscription subscription) {
-        return new DeliveryMessage(deliveryId(event.eventId(), subscription.webhookId()), subscription.webhookId(),
+        return new DeliveryMessage(DeliveryIds.forEvent(event.eventId(), subscription.webhookId(), event.occurredAt()),
+                subscription.webhookId(),
                 event.companyId(), event.eventId(), 0, envelope(event, subscription));
-    }
-
-    /** {@code msg_} and 128 bits of SHA-256 over (event id, webhook id) in hex: stable, and no two pairs collide by concatenation. */
-    public static String deliveryId(String eventId, String webhookId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((eventId.length() + ":" + eventId + webhookId).getBytes(StandardCharsets.UTF_8));
-            return "msg_" + HexFormat.of().formatHex(Arrays.copyOf(digest, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /** The body the receiver gets: a Standard Webhooks style envelope. */

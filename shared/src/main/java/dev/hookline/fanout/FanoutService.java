@@ -7,7 +7,7 @@ import dev.hookline.json.Json;
 import dev.hookline.log.Log;
 import dev.hookline.queues.SqsBatchSender;
 import dev.hookline.queues.Utf8;
-import dev.hookline.storage.EventClaims;
+import dev.hookline.storage.FanoutLedger;
 import dev.hookline.storage.WebhookStore.Subscription;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,25 +22,19 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *
  * <ol>
  *   <li>Invalid messages go to the parking queue with their reason and count as handled.
- *   <li>The (event, part) is claimed in DynamoDB; a duplicate is dropped, a copy whose event is in progress
- *       elsewhere is handed back for a later retry.
+ *   <li>A part the ledger says was fanned out already (a producer's duplicate) is dropped.
  *   <li>Matches stream from the index into SendMessageBatch calls until the part's budget (a delivery count or
  *       the time left) runs out; then a continuation message on the ingest queue carries the rest.
- *   <li>The claim is marked done only after every send (and the continuation) succeeded, so a failure retries
- *       the message and re-sends the same delivery ids: at least once, never silently less.
+ *   <li>The part is recorded in the ledger only after every send (and the continuation) succeeded, so a failure
+ *       retries the message and re-sends the same delivery ids: at least once, never silently less. That one
+ *       write (and one read before) is all fan-out costs in DynamoDB per event part.
  * </ol>
  */
 public final class FanoutService {
 
     /** How long a producer's duplicate of a fanned-out event is recognised. */
     private static final Duration DEDUPE_WINDOW = Duration.ofHours(24);
-    /**
-     * An in-progress claim lapses after this, so another copy (a producer's retry, a message re-driven from the
-     * dead-letter queue with a new message id) can take over an event whose processing died. Well above the
-     * function timeout, so a live claim is never taken over.
-     */
-    public static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
-    /** Time kept back from the function timeout for draining sends, the continuation and the claim update. */
+    /** Time kept back from the function timeout for draining sends, the continuation and the ledger write. */
     private static final Duration RESERVE = Duration.ofSeconds(10);
     private static final int MAX_ATTRIBUTE_CHARS = 1024;
     /** Room left in a parked message for its attributes. */
@@ -57,33 +51,28 @@ public final class FanoutService {
     public record Duplicate(String eventId, int part) implements Outcome {
     }
 
-    /** Another message is processing this event right now; this one must come back later, not be dropped. */
-    public record HeldElsewhere(String eventId, int part) implements Outcome {
-    }
-
     public record Parked(String reason) implements Outcome {
     }
 
     private final IngestReader reader;
     private final SubscriptionMatcher matcher;
-    private final EventClaims claims;
+    private final FanoutLedger ledger;
     private final SqsBatchSender sender;
     private final FanoutConfig config;
     private final Clock clock;
 
-    public FanoutService(IngestReader reader, SubscriptionMatcher matcher, EventClaims claims, SqsBatchSender sender,
+    public FanoutService(IngestReader reader, SubscriptionMatcher matcher, FanoutLedger ledger, SqsBatchSender sender,
             FanoutConfig config, Clock clock) {
         this.reader = reader;
         this.matcher = matcher;
-        this.claims = claims;
+        this.ledger = ledger;
         this.sender = sender;
         this.config = config;
         this.clock = clock;
     }
 
     /**
-     * Handles one message. It may be deleted from the ingest queue unless this throws or returns
-     * {@link HeldElsewhere}; then it must be retried.
+     * Handles one message. It may be deleted from the ingest queue unless this throws; then it must be retried.
      *
      * @param timeLeft until the function times out
      */
@@ -99,19 +88,10 @@ public final class FanoutService {
         }
         ResourceEvent event = ingested.event();
         Position position = ingested.position();
-        EventClaims.Key key = new EventClaims.Key(event.companyId(), event.eventId(), position.part());
-        switch (claims.claim(key, message.messageId(), started, CLAIM_LEASE)) {
-            case DONE -> {
-                Log.emit(entry(Log.info("Duplicate event dropped"), message, event, position));
-                return new Duplicate(event.eventId(), position.part());
-            }
-            case HELD_ELSEWHERE -> {
-                Log.emit(entry(Log.info("Event in progress elsewhere; retrying later"), message, event, position));
-                return new HeldElsewhere(event.eventId(), position.part());
-            }
-            case CLAIMED -> {
-                // ours: fan out below
-            }
+        FanoutLedger.Key key = new FanoutLedger.Key(event.companyId(), event.eventId(), position.part());
+        if (ledger.fannedOut(key, started)) {
+            Log.emit(entry(Log.info("Duplicate event dropped"), message, event, position));
+            return new Duplicate(event.eventId(), position.part());
         }
 
         Part part = sendPart(event, position, deadline);
@@ -119,7 +99,7 @@ public final class FanoutService {
             sender.send(config.ingestQueueUrl(),
                     IngestReader.continuation(event, new Position(position.part() + 1, part.lastWebhookId())), Map.of());
         }
-        claims.complete(key, part.deliveries(), clock.instant(), DEDUPE_WINDOW);
+        ledger.record(key, part.deliveries(), clock.instant(), DEDUPE_WINDOW);
 
         ObjectNode entry = entry(Log.info("Event fanned out"), message, event, position);
         entry.put("deliveries", part.deliveries());

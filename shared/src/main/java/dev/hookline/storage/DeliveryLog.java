@@ -5,67 +5,91 @@ import static dev.hookline.storage.Attributes.number;
 import static dev.hookline.storage.Attributes.s;
 import static dev.hookline.storage.Attributes.string;
 
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.delivery.DeliveryRecord;
 import dev.hookline.delivery.DeliveryRecord.Attempt;
 import dev.hookline.delivery.DeliveryRecord.Status;
-import dev.hookline.delivery.WebhookHealth;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The delivery log, parked deliveries and each webhook's circuit, in the deliveries table (docs/delivery.md).
+ * The delivery log: one item per delivery, in the deliveries table (docs/delivery.md, "State model").
  *
  * <pre>
- * pk              sk                item                                  GSI by_time (KEYS_ONLY)       GSI parked (KEYS_ONLY, sparse)
- * W#{webhook id}  D#{delivery id}   one delivery: state + attempt list    gsi1pk=W#{id}                 parked_pk=W#{id} while parked
- *                                                                         gsi1sk={created ms}#{delivery} parked_sk={created ms}#{delivery}
- * W#{webhook id}  HEALTH            circuit state, consecutive failures, last outcome
+ * pk                      sk                 item                                       GSI parked (KEYS_ONLY, sparse)
+ * W#{webhook id}#{shard}  D#{delivery id}    state, attempts, attempt list, payload     parked_pk = pk, parked_sk = sk
+ *                                            (payload only while failed or parked)      only while parked
  * </pre>
  *
- * Every delivery item carries {@code expires_at} (TTL). The claim is one conditional UpdateItem that both
- * de-duplicates and leases the delivery, so a redelivered or duplicated message never POSTs a delivery twice.
+ * A delivery id starts with its event's time ({@link DeliveryIds}), so each shard's sort key is in time order and
+ * a listing merges the {@link DeliveryIds#SHARDS} shards; the shards spread a busy webhook's writes over several
+ * partitions. Nothing is written before an attempt: SQS holds a delivery until its outcome is recorded here, a
+ * first-attempt success costs one item write (batched per SQS batch), and every later write is conditional on
+ * the delivery's series and on its not having ended, so a stale or duplicated message can never move it back.
  */
 public final class DeliveryLog {
 
-    public static final String BY_TIME_INDEX = "by_time";
     public static final String PARKED_INDEX = "parked";
     /** Response snippets kept per attempt in the log. */
     public static final int SNIPPET_CHARS = 256;
     private static final String DELIVERY_PREFIX = "D#";
-    private static final String HEALTH = "HEALTH";
+    private static final int MAX_BATCH_WRITE = 25;
     private static final int MAX_BATCH_GET = 100;
+    /** A filtered listing looks at no more deliveries than this per page, and hands back a cursor. */
+    private static final int MAX_EXAMINED = 1_000;
 
-    /** A successful claim: attempts made so far (this one included) and where the current series began. */
-    public record Claim(int attempts, int seriesStart) {
-        public int attemptInSeries() {
-            return attempts - seriesStart;
-        }
+    /** What a new record of a delivery is made of. */
+    public record NewDelivery(String deliveryId, String webhookId, String companyId, String eventId, String eventType,
+            int series) {
+    }
+
+    /** The answer to a conditional write: written, or refused with the state that refused it. */
+    public sealed interface Write {
+    }
+
+    public record Written() implements Write {
+    }
+
+    /** The delivery had ended (or was parked) in this series: the caller's copy is a duplicate. */
+    public record AlreadyEnded(Status status) implements Write {
+    }
+
+    /** A newer series (a retry, recover or replay) owns the delivery: the caller's copy is stale. */
+    public record Superseded(int series) implements Write {
     }
 
     /** What parking did; {@link #FROM_BACKOFF} when the delivery had been waiting for a retry. */
     public enum Parked {
         NO, YES, FROM_BACKOFF
-    }
-
-    /** What a new delivery item starts with (the claim and parking create it when missing). */
-    public record NewDelivery(String deliveryId, String webhookId, String companyId, String eventId, String eventType,
-            int series) {
     }
 
     private final DynamoDbClient dynamoDb;
@@ -78,61 +102,55 @@ public final class DeliveryLog {
         this.retention = retention;
     }
 
+    // ------------------------------------------------------------------ writes
+
     /**
-     * Leases the delivery for one attempt. Refused (empty) when it already succeeded, failed, was aborted or
-     * parked, when another copy holds the lease (or its retry is not yet due), or when the message belongs to an
-     * older series than the record (a stale copy after a manual retry).
+     * Records first-attempt successes, one unconditional item each, in as few BatchWriteItem calls as fit. Only a
+     * delivery's first message on its first receive gets here, so no earlier state exists but for a rare
+     * duplicate copy, which this success truthfully replaces.
      */
-    public Optional<Claim> claim(NewDelivery delivery, Instant now, Duration lease) {
-        Map<String, AttributeValue> values = creationValues(delivery, now);
-        values.put(":sending", s(Status.SENDING.wire()));
-        values.put(":lease", n(now.plus(lease).toEpochMilli()));
-        values.put(":one", n(1));
-        values.put(":nowms", n(now.toEpochMilli()));
-        values.put(":retrying", s(Status.RETRYING.wire()));
-        values.put(":queued", s(Status.QUEUED.wire()));
-        try {
-            UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
-                    .key(key(delivery.webhookId(), delivery.deliveryId()))
-                    .updateExpression(CREATION + ", #status = :sending, lease_until = :lease,"
-                            + " attempts = if_not_exists(attempts, :series) + :one")
-                    .conditionExpression("attribute_not_exists(pk) OR (series_start = :series"
-                            + " AND #status IN (:sending, :retrying, :queued) AND lease_until < :nowms)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW));
-            Map<String, AttributeValue> item = response.attributes();
-            return Optional.of(new Claim((int) number(item, "attempts", 1), (int) number(item, "series_start", 0)));
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
+    public void recordFirstSuccesses(List<NewDelivery> deliveries, List<Attempt> attempts, Instant now) {
+        List<WriteRequest> writes = new ArrayList<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            NewDelivery delivery = deliveries.get(i);
+            Map<String, AttributeValue> item = new HashMap<>(creation(delivery, now));
+            item.putAll(key(delivery.webhookId(), delivery.deliveryId()));
+            item.put("status", s(Status.SUCCEEDED.wire()));
+            item.put("attempts", n(1));
+            item.put("attempt_log", AttributeValue.fromL(List.of(AttributeValue.fromM(attemptEntry(attempts.get(i))))));
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        for (int i = 0; i < writes.size(); i += MAX_BATCH_WRITE) {
+            List<WriteRequest> pending = writes.subList(i, Math.min(writes.size(), i + MAX_BATCH_WRITE));
+            for (int round = 0; !pending.isEmpty(); round++) {
+                if (round == 10) {
+                    throw new IllegalStateException(pending.size() + " delivery records stayed unprocessed");
+                }
+                List<WriteRequest> request = pending;
+                BatchWriteItemResponse response = dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(tableName, request)));
+                pending = response.unprocessedItems().getOrDefault(tableName, List.of());
+                if (!pending.isEmpty()) {
+                    sleep(20L << Math.min(round, 6)); // throttled: back off before resubmitting the rest
+                }
+            }
         }
     }
 
     /**
-     * Appends an attempt and moves the delivery on. {@code leaseUntil} (the next due time of a retry) keeps early
-     * duplicates out; {@code payload} is stored when the delivery ends failed, so recover can re-send it.
+     * Appends an attempt and moves the delivery on, unless it ended or was parked in this series, or a newer
+     * series owns it. {@code nextAttemptAt} is when a retry is due; {@code payload} is kept when the delivery
+     * ends failed, so a retry or recover can re-send it.
      */
-    public void recordAttempt(String webhookId, String deliveryId, Attempt attempt, Status status, Instant nextAttemptAt,
+    public Write recordAttempt(NewDelivery delivery, Attempt attempt, Status status, Instant nextAttemptAt,
             String lastError, Optional<String> payload, Instant now) {
-        Map<String, AttributeValue> entry = new HashMap<>();
-        entry.put("n", n(attempt.number()));
-        entry.put("at", n(attempt.at().toEpochMilli()));
-        entry.put("status", n(attempt.status()));
-        entry.put("latency_ms", n(attempt.latencyMillis()));
-        if (attempt.errorClass() != null) {
-            entry.put("error", s(attempt.errorClass()));
-        }
-        String snippet = attempt.snippet() == null ? "" : attempt.snippet();
-        if (!snippet.isEmpty()) {
-            entry.put("snippet", s(snippet.length() > SNIPPET_CHARS ? snippet.substring(0, SNIPPET_CHARS) : snippet));
-        }
-        Map<String, AttributeValue> values = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>(creationValues(delivery, now));
         values.put(":status", s(status.wire()));
-        values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(entry))));
+        values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(attemptEntry(attempt)))));
         values.put(":empty", AttributeValue.fromL(List.of()));
-        values.put(":now", n(now.toEpochMilli()));
-        values.put(":lease", n(nextAttemptAt == null ? 0 : nextAttemptAt.minusSeconds(1).toEpochMilli()));
-        StringBuilder update = new StringBuilder("SET #status = :status, updated_at = :now, lease_until = :lease,"
+        values.put(":one", n(1));
+        values.put(":zero", n(0));
+        StringBuilder update = new StringBuilder(CREATION + ", #status = :status,"
+                + " attempts = if_not_exists(attempts, :zero) + :one,"
                 + " attempt_log = list_append(if_not_exists(attempt_log, :empty), :entry)");
         List<String> removals = new ArrayList<>();
         if (nextAttemptAt != null) {
@@ -152,71 +170,71 @@ public final class DeliveryLog {
         if (!removals.isEmpty()) {
             update.append(" REMOVE ").append(String.join(", ", removals));
         }
-        dynamoDb.updateItem(request -> request.tableName(tableName)
-                .key(key(webhookId, deliveryId))
-                .updateExpression(update.toString())
-                .expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(values));
+        return conditionally(delivery, update.toString(), values);
     }
 
     /**
-     * Holds a delivery while its webhook's circuit is open: no attempt, the payload kept, listed in the sparse
-     * parked index. Refused (false) for a delivery that is already final or parked (a duplicate).
+     * Holds a delivery while its webhook is disabled or over its backlog: no attempt, the payload kept, listed in
+     * the sparse parked index. Refused for a delivery that ended or was parked in this series (a duplicate).
      */
     public Parked park(NewDelivery delivery, String payload, String reason, Instant now) {
-        Map<String, AttributeValue> values = creationValues(delivery, now);
+        Map<String, AttributeValue> values = new HashMap<>(creationValues(delivery, now));
+        Map<String, AttributeValue> key = key(delivery.webhookId(), delivery.deliveryId());
         values.put(":parked", s(Status.PARKED.wire()));
         values.put(":payload", s(payload));
         values.put(":reason", s(reason));
-        values.put(":retrying", s(Status.RETRYING.wire()));
-        values.put(":queued", s(Status.QUEUED.wire()));
-        values.put(":sending", s(Status.SENDING.wire()));
-        values.put(":nowms", n(now.toEpochMilli()));
-        values.put(":psk", s(timeKey(now, delivery.deliveryId())));
-        values.put(":ppk", s(partition(delivery.webhookId())));
+        values.put(":ppk", key.get("pk"));
+        values.put(":psk", key.get("sk"));
         values.put(":zero", n(0));
+        Status before = Status.QUEUED;
         try {
-            UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
-                    .key(key(delivery.webhookId(), delivery.deliveryId()))
+            UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName).key(key)
                     .updateExpression(CREATION + ", #status = :parked, payload = :payload, last_error = :reason,"
-                            + " parked_pk = :ppk, parked_sk = :psk, lease_until = :zero,"
-                            + " attempts = if_not_exists(attempts, :series)")
-                    .conditionExpression("attribute_not_exists(pk) OR (series_start = :series"
-                            + " AND #status IN (:sending, :retrying, :queued) AND lease_until < :nowms)")
+                            + " parked_pk = :ppk, parked_sk = :psk, attempts = if_not_exists(attempts, :zero)"
+                            + " REMOVE next_attempt_at")
+                    .conditionExpression(OPEN_IN_SERIES)
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(values)
+                    .expressionAttributeValues(withOpenStatuses(values))
                     .returnValues(ReturnValue.UPDATED_OLD));
-            return Status.RETRYING.wire().equals(string(response.attributes(), "status")) ? Parked.FROM_BACKOFF : Parked.YES;
+            before = Status.parse(string(response.attributes(), "status")).orElse(Status.QUEUED);
         } catch (ConditionalCheckFailedException e) {
             return Parked.NO;
         }
+        return before == Status.RETRYING ? Parked.FROM_BACKOFF : Parked.YES;
     }
 
     /**
-     * Starts a new series for a delivery about to be re-sent (manual retry, recover, replay of parked): status
-     * queued, {@code series_start = attempts}, out of the parked index, payload dropped (the message carries it).
+     * Starts a new series for a delivery about to be re-sent (manual retry, recover, replay of parked, re-drive
+     * from the dead-letter queue): status queued, {@code series_start = attempts}, out of the parked index,
+     * payload dropped (the message carries it).
      *
-     * @return the new series start (the {@code attempt} of the message to send), empty if the delivery is not in
-     *         one of {@code from} any more (someone else re-sent it)
+     * @param series when present, only if the delivery is still in that series (a re-drive's copy)
+     * @return the new series (the {@code attempt} of the message to send); empty if the delivery is not in one of
+     *         {@code from} (or that series) any more: someone else re-sent it
      */
-    public Optional<Integer> requeue(String webhookId, String deliveryId, Set<Status> from, Instant now) {
+    public Optional<Integer> requeue(String webhookId, String deliveryId, Set<Status> from, Optional<Integer> series,
+            Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":queued", s(Status.QUEUED.wire()));
         values.put(":now", n(now.toEpochMilli()));
-        values.put(":zero", n(0));
         values.put(":expires", n(now.plus(retention).getEpochSecond()));
         List<String> placeholders = new ArrayList<>();
-        int i = 0;
         for (Status status : from) {
-            values.put(":from" + i, s(status.wire()));
-            placeholders.add(":from" + i++);
+            values.put(":from" + placeholders.size(), s(status.wire()));
+            placeholders.add(":from" + placeholders.size());
         }
+        String condition = "#status IN (" + String.join(", ", placeholders) + ")";
+        if (series.isPresent()) {
+            condition += " AND series_start = :series";
+            values.put(":series", n(series.get()));
+        }
+        String finalCondition = condition;
         try {
             UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
                     .key(key(webhookId, deliveryId))
                     .updateExpression("SET #status = :queued, updated_at = :now, series_start = attempts,"
-                            + " lease_until = :zero, expires_at = :expires REMOVE parked_pk, parked_sk, payload, next_attempt_at")
-                    .conditionExpression("#status IN (" + String.join(", ", placeholders) + ")")
+                            + " expires_at = :expires REMOVE parked_pk, parked_sk, payload, next_attempt_at")
+                    .conditionExpression(finalCondition)
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.UPDATED_NEW));
@@ -226,275 +244,288 @@ public final class DeliveryLog {
         }
     }
 
+    // ------------------------------------------------------------------ reads
+
+    /** One delivery, read strongly consistent (the delivery function asks only when a message comes back). */
     public Optional<DeliveryRecord> find(String webhookId, String deliveryId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(request -> request.tableName(tableName)
                 .key(key(webhookId, deliveryId)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
-    /**
-     * A page of a webhook's deliveries, newest first, keeping those with a status in {@code statuses} (all when
-     * empty). Reads on until the page is full, the index ends, or {@code maxScanned} keys were looked at.
-     */
+    /** A page of a webhook's deliveries, newest first, keeping those with a status in {@code statuses} (all when empty). */
     public Page<DeliveryRecord> list(String webhookId, Set<Status> statuses, Optional<String> cursor, int limit) {
-        return page(webhookId, BY_TIME_INDEX, "gsi1pk", "gsi1sk", null, false, statuses, cursor, limit);
+        return merged(webhookId, false, cursor.map(c -> Cursors.decode(c, DELIVERY_PREFIX)).orElse(null), null,
+                withStatus(statuses), limit);
     }
 
-    /** Deliveries created at or after {@code since}, oldest first, with a status in {@code statuses}. */
+    /** Deliveries of events at or after {@code since}, oldest first, with a status in {@code statuses}. */
     public Page<DeliveryRecord> since(String webhookId, Instant since, Set<Status> statuses, Optional<String> cursor,
             int limit) {
-        return page(webhookId, BY_TIME_INDEX, "gsi1pk", "gsi1sk", timeKey(since, ""), true, statuses, cursor, limit);
+        return merged(webhookId, true, cursor.map(c -> Cursors.decode(c, DELIVERY_PREFIX)).orElse(null),
+                DELIVERY_PREFIX + DeliveryIds.lowerBound(since), withStatus(statuses), limit);
     }
 
-    /** Parked deliveries, oldest first. */
-    public Page<DeliveryRecord> parked(String webhookId, Optional<String> cursor, int limit) {
-        return page(webhookId, PARKED_INDEX, "parked_pk", "parked_sk", null, true, Set.of(Status.PARKED), cursor, limit);
-    }
-
-    private Page<DeliveryRecord> page(String webhookId, String index, String pkName, String skName, String from,
-            boolean ascending, Set<Status> statuses, Optional<String> cursor, int limit) {
-        List<DeliveryRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = cursor.map(c -> {
-            String sk = Cursors.decode(c, "");
-            Map<String, AttributeValue> key = new HashMap<>();
-            key.put(pkName, s(partition(webhookId)));
-            key.put(skName, s(sk));
-            key.put("pk", s(partition(webhookId)));
-            key.put("sk", s(DELIVERY_PREFIX + sk.substring(sk.indexOf('#') + 1)));
-            return key;
-        }).orElse(null);
-        int scanned = 0;
-        int maxScanned = Math.max(limit * 20, 500);
-        while (true) {
-            Map<String, AttributeValue> exclusiveStart = start;
-            Map<String, AttributeValue> values = new HashMap<>();
-            values.put(":pk", s(partition(webhookId)));
-            String condition = "#pk = :pk";
-            if (from != null) {
-                condition += " AND #sk >= :from";
-                values.put(":from", s(from));
+    /** The newest delivery of each webhook (its last outcome), read in parallel. */
+    public Map<String, DeliveryRecord> latest(List<String> webhookIds) {
+        Map<String, DeliveryRecord> latest = new HashMap<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<String, Future<Page<DeliveryRecord>>> pages = new LinkedHashMap<>();
+            for (String webhookId : webhookIds) {
+                pages.put(webhookId, executor.submit(() -> merged(webhookId, false, null, null, record -> true, 1)));
             }
-            String keyCondition = condition;
+            for (Map.Entry<String, Future<Page<DeliveryRecord>>> page : pages.entrySet()) {
+                List<DeliveryRecord> items = page.getValue().get().items();
+                if (!items.isEmpty()) {
+                    latest.put(page.getKey(), items.get(0));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+        return latest;
+    }
+
+    /** Parked deliveries, oldest first: the index gives their keys, a BatchGetItem their payloads. */
+    public Page<DeliveryRecord> parked(String webhookId, Optional<String> cursor, int limit) {
+        List<ShardReader> readers = new ArrayList<>();
+        String after = cursor.map(c -> Cursors.decode(c, DELIVERY_PREFIX)).orElse(null);
+        for (int shard = 0; shard < DeliveryIds.SHARDS; shard++) {
+            readers.add(new ShardReader(partition(webhookId, shard), PARKED_INDEX, "parked_pk", "parked_sk", true,
+                    after, null, limit));
+        }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        Optional<String> next = merge(readers, true, limit, keys::add, key -> true);
+        Map<String, Map<String, AttributeValue>> items = batchGet(keys);
+        List<DeliveryRecord> records = new ArrayList<>();
+        for (Map<String, AttributeValue> key : keys) {
+            Map<String, AttributeValue> item = items.get(string(key, "sk"));
+            if (item != null && Status.PARKED.wire().equals(string(item, "status"))) {
+                records.add(fromItem(item));
+            }
+        }
+        return new Page<>(records, next);
+    }
+
+    private static Predicate<Map<String, AttributeValue>> withStatus(Set<Status> statuses) {
+        return item -> statuses.isEmpty() || Status.parse(string(item, "status")).map(statuses::contains).orElse(false);
+    }
+
+    private Page<DeliveryRecord> merged(String webhookId, boolean ascending, String after, String from,
+            Predicate<Map<String, AttributeValue>> keep, int limit) {
+        List<ShardReader> readers = new ArrayList<>();
+        for (int shard = 0; shard < DeliveryIds.SHARDS; shard++) {
+            readers.add(new ShardReader(partition(webhookId, shard), null, "pk", "sk", ascending, after, from, limit));
+        }
+        List<DeliveryRecord> records = new ArrayList<>();
+        Optional<String> next = merge(readers, ascending, limit, item -> records.add(fromItem(item)), keep);
+        return new Page<>(records, next);
+    }
+
+    /**
+     * Takes items from the shards in sort-key order until {@code limit} were kept or {@link #MAX_EXAMINED} looked
+     * at. Every item before the last one taken has been seen in every shard, so that item's sort key is a correct
+     * cursor for the next page.
+     */
+    private static Optional<String> merge(List<ShardReader> readers, boolean ascending, int limit,
+            Consumer<Map<String, AttributeValue>> out, Predicate<Map<String, AttributeValue>> keep) {
+        Comparator<ShardReader> order = Comparator.comparing(ShardReader::headKey);
+        Comparator<ShardReader> first = ascending ? order : order.reversed();
+        int kept = 0;
+        int examined = 0;
+        while (true) {
+            ShardReader best = null;
+            for (ShardReader reader : readers) {
+                if (reader.hasNext() && (best == null || first.compare(reader, best) < 0)) {
+                    best = reader;
+                }
+            }
+            if (best == null) {
+                return Optional.empty();
+            }
+            Map<String, AttributeValue> item = best.next();
+            examined++;
+            if (keep.test(item)) {
+                out.accept(item);
+                kept++;
+            }
+            if (kept == limit || examined >= MAX_EXAMINED) {
+                boolean more = readers.stream().anyMatch(ShardReader::hasNext);
+                return more ? Optional.of(Cursors.encode(string(item, best.sortKey))) : Optional.empty();
+            }
+        }
+    }
+
+    /** One shard's items in sort-key order, read a page at a time as the merge asks for them. */
+    private final class ShardReader {
+        private final String partitionKey;
+        private final String index;
+        private final String partitionAttribute;
+        private final String sortKey;
+        private final boolean ascending;
+        private final String after;
+        private final String from;
+        private final int pageSize;
+        private final Deque<Map<String, AttributeValue>> buffer = new ArrayDeque<>();
+        private Map<String, AttributeValue> resumeKey;
+        private boolean exhausted;
+
+        ShardReader(String partitionKey, String index, String partitionAttribute, String sortKey, boolean ascending,
+                String after, String from, int limit) {
+            this.partitionKey = partitionKey;
+            this.index = index;
+            this.partitionAttribute = partitionAttribute;
+            this.sortKey = sortKey;
+            this.ascending = ascending;
+            this.after = after;
+            this.from = from;
+            this.pageSize = Math.min(MAX_BATCH_GET, Math.max(limit, 10));
+        }
+
+        boolean hasNext() {
+            if (buffer.isEmpty() && !exhausted) {
+                fetch();
+            }
+            return !buffer.isEmpty();
+        }
+
+        Map<String, AttributeValue> next() {
+            return buffer.removeFirst();
+        }
+
+        String headKey() {
+            return string(buffer.peekFirst(), sortKey);
+        }
+
+        private void fetch() {
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":pk", s(partitionKey));
+            // Only deliveries live under a shard's partition key, so one bound (or none) is the whole condition.
+            String condition;
+            if (after != null && (from == null || after.compareTo(from) >= 0)) {
+                condition = ascending ? "#pk = :pk AND #sk > :bound" : "#pk = :pk AND #sk < :bound";
+                values.put(":bound", s(after));
+            } else if (from != null) {
+                condition = "#pk = :pk AND #sk >= :bound";
+                values.put(":bound", s(from));
+            } else {
+                condition = "#pk = :pk";
+            }
             QueryResponse response = dynamoDb.query(QueryRequest.builder().tableName(tableName).indexName(index)
-                    .keyConditionExpression(keyCondition)
-                    .expressionAttributeNames(from != null ? Map.of("#pk", pkName, "#sk", skName) : Map.of("#pk", pkName))
+                    .keyConditionExpression(condition)
+                    .expressionAttributeNames(condition.contains("#sk")
+                            ? Map.of("#pk", partitionAttribute, "#sk", sortKey) : Map.of("#pk", partitionAttribute))
                     .expressionAttributeValues(values)
                     .scanIndexForward(ascending)
-                    .exclusiveStartKey(exclusiveStart)
-                    .limit(Math.min(MAX_BATCH_GET, Math.max(limit, 25)))
+                    .exclusiveStartKey(resumeKey)
+                    .limit(pageSize)
                     .build());
-            List<Map<String, AttributeValue>> keys = response.items();
-            scanned += keys.size();
-            Map<String, Map<String, AttributeValue>> items = batchGet(keys);
-            for (int i = 0; i < keys.size(); i++) {
-                Map<String, AttributeValue> item = items.get(string(keys.get(i), "sk"));
-                if (item != null) {
-                    DeliveryRecord record = fromItem(item);
-                    if (statuses.isEmpty() || statuses.contains(record.status())) {
-                        out.add(record);
-                    }
-                }
-                boolean last = i == keys.size() - 1 && !response.hasLastEvaluatedKey();
-                if (out.size() == limit || (i == keys.size() - 1 && scanned >= maxScanned && !last)) {
-                    return new Page<>(out, last ? Optional.empty() : Optional.of(Cursors.encode(string(keys.get(i), skName))));
-                }
-            }
-            if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
-                return new Page<>(out, Optional.empty());
-            }
-            start = response.lastEvaluatedKey();
+            buffer.addAll(response.items());
+            resumeKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+            exhausted = resumeKey == null;
         }
     }
 
     private Map<String, Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        if (keys.isEmpty()) {
-            return found;
-        }
-        List<Map<String, AttributeValue>> pending = keys.stream()
+        List<Map<String, AttributeValue>> all = keys.stream()
                 .map(k -> Map.of("pk", k.get("pk"), "sk", k.get("sk"))).distinct().toList();
-        for (int round = 0; !pending.isEmpty() && round < 10; round++) {
-            List<Map<String, AttributeValue>> request = pending;
-            BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(
-                    Map.of(tableName, KeysAndAttributes.builder().keys(request).build())));
-            response.responses().getOrDefault(tableName, List.of()).forEach(item -> found.put(string(item, "sk"), item));
-            KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
-            pending = unprocessed == null ? List.of() : unprocessed.keys();
+        for (int i = 0; i < all.size(); i += MAX_BATCH_GET) {
+            List<Map<String, AttributeValue>> pending = all.subList(i, Math.min(all.size(), i + MAX_BATCH_GET));
+            for (int round = 0; !pending.isEmpty() && round < 10; round++) {
+                List<Map<String, AttributeValue>> request = pending;
+                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(
+                        Map.of(tableName, KeysAndAttributes.builder().keys(request).build())));
+                response.responses().getOrDefault(tableName, List.of()).forEach(item -> found.put(string(item, "sk"), item));
+                KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
+                pending = unprocessed == null ? List.of() : unprocessed.keys();
+            }
         }
         return found;
     }
 
-    // ------------------------------------------------------------------ circuit
-
-    public WebhookHealth health(String webhookId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request.tableName(tableName)
-                .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? WebhookHealth.closed(webhookId) : healthFromItem(webhookId, item);
-    }
-
-    /** The circuits of several webhooks at once (one BatchGetItem per 100), for listings. */
-    public Map<String, WebhookHealth> healths(List<String> webhookIds) {
-        Map<String, WebhookHealth> result = new HashMap<>();
-        for (int i = 0; i < webhookIds.size(); i += MAX_BATCH_GET) {
-            List<Map<String, AttributeValue>> keys = webhookIds.subList(i, Math.min(webhookIds.size(), i + MAX_BATCH_GET))
-                    .stream().distinct().map(id -> Map.of("pk", s(partition(id)), "sk", s(HEALTH))).toList();
-            for (int round = 0; !keys.isEmpty() && round < 10; round++) {
-                List<Map<String, AttributeValue>> request = keys;
-                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(
-                        Map.of(tableName, KeysAndAttributes.builder().keys(request).build())));
-                response.responses().getOrDefault(tableName, List.of()).forEach(item -> {
-                    String id = string(item, "pk").substring(2);
-                    result.put(id, healthFromItem(id, item));
-                });
-                KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
-                keys = unprocessed == null ? List.of() : unprocessed.keys();
-            }
-        }
-        webhookIds.forEach(id -> result.putIfAbsent(id, WebhookHealth.closed(id)));
-        return result;
-    }
-
-    /**
-     * One more consecutive failure; returns the state after it.
-     *
-     * @param backoffDelta change of the webhook's deliveries in backoff (+1 into a retry, -1 out of one)
-     */
-    public WebhookHealth recordFailure(String webhookId, WebhookHealth.LastOutcome outcome, int backoffDelta) {
-        Map<String, AttributeValue> values = outcomeValues(outcome);
-        values.put(":one", n(1));
-        values.put(":delta", n(backoffDelta));
-        UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
-                .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                .updateExpression("SET last_outcome = :last, written_at = :written ADD failure_count :one, in_backoff :delta")
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
-        return healthFromItem(webhookId, response.attributes());
-    }
-
-    /** Resets the consecutive failures (the circuit's state is left alone); {@code backoffDelta} as for failures. */
-    public WebhookHealth recordSuccess(String webhookId, WebhookHealth.LastOutcome outcome, int backoffDelta) {
-        Map<String, AttributeValue> values = outcomeValues(outcome);
-        values.put(":zero", n(0));
-        values.put(":delta", n(backoffDelta));
-        UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
-                .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                .updateExpression("SET last_outcome = :last, written_at = :written, failure_count = :zero ADD in_backoff :delta")
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
-        return healthFromItem(webhookId, response.attributes());
-    }
-
-    /** Changes the count of deliveries in backoff (a delivery left backoff without an attempt: parked). */
-    public WebhookHealth adjustBackoff(String webhookId, int delta) {
-        UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
-                .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                .updateExpression("ADD in_backoff :delta")
-                .expressionAttributeValues(Map.of(":delta", n(delta)))
-                .returnValues(ReturnValue.ALL_NEW));
-        return healthFromItem(webhookId, response.attributes());
-    }
-
-    /** Notes that deliveries were parked for the backlog cap, so the replay starts when the backlog halves. */
-    public void markBacklogParked(String webhookId) {
-        dynamoDb.updateItem(request -> request.tableName(tableName)
-                .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                .updateExpression("SET backlog_parked = :true")
-                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
-    }
-
-    /** Clears the backlog mark; true for the one caller that cleared it (and so queues the replay). */
-    public boolean clearBacklogParked(String webhookId) {
-        try {
-            dynamoDb.updateItem(request -> request.tableName(tableName)
-                    .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                    .updateExpression("REMOVE backlog_parked")
-                    .conditionExpression("backlog_parked = :true")
-                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
-    /** Opens the circuit; false if it already was open (someone else opened it). */
-    public boolean openCircuit(String webhookId, String reason, Instant now) {
-        try {
-            dynamoDb.updateItem(request -> request.tableName(tableName)
-                    .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                    .updateExpression("SET circuit_state = :open, disabled_at = :now, disabled_reason = :reason")
-                    .conditionExpression("attribute_not_exists(circuit_state) OR circuit_state <> :open")
-                    .expressionAttributeValues(Map.of(":open", s("open"), ":now", s(now.toString()), ":reason", s(reason))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
-    /** Closes the circuit and resets the failure count; false if it was not open. */
-    public boolean closeCircuit(String webhookId) {
-        try {
-            dynamoDb.updateItem(request -> request.tableName(tableName)
-                    .key(Map.of("pk", s(partition(webhookId)), "sk", s(HEALTH)))
-                    // The replay that follows also re-sends what the backlog cap parked.
-                    .updateExpression("SET circuit_state = :closed, failure_count = :zero"
-                            + " REMOVE disabled_at, disabled_reason, backlog_parked")
-                    .conditionExpression("circuit_state = :open")
-                    .expressionAttributeValues(Map.of(":open", s("open"), ":closed", s("closed"), ":zero", n(0))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
     // ------------------------------------------------------------------ mapping
+
+    /** Open in the caller's series: not ended, not parked, and no newer series started. */
+    private static final String OPEN_IN_SERIES = "attribute_not_exists(pk) OR (series_start = :series"
+            + " AND NOT #status IN (:succeeded, :failed, :aborted, :parked_status))";
 
     private static final String CREATION = "SET delivery_id = :id, webhook_id = :webhook, company_id = :company,"
             + " event_id = :event, event_type = :type, updated_at = :now, expires_at = :expires,"
-            + " created_at = if_not_exists(created_at, :now), series_start = if_not_exists(series_start, :series),"
-            + " gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)";
+            + " series_start = if_not_exists(series_start, :series)";
+
+    private Write conditionally(NewDelivery delivery, String update, Map<String, AttributeValue> values) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName)
+                    .key(key(delivery.webhookId(), delivery.deliveryId()))
+                    .updateExpression(update)
+                    .conditionExpression(OPEN_IN_SERIES)
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(withOpenStatuses(values))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Written();
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
+            int series = (int) number(old, "series_start", delivery.series());
+            return series != delivery.series() ? new Superseded(series)
+                    : new AlreadyEnded(Status.parse(string(old, "status")).orElse(Status.SUCCEEDED));
+        }
+    }
+
+    private static Map<String, AttributeValue> withOpenStatuses(Map<String, AttributeValue> values) {
+        values.put(":succeeded", s(Status.SUCCEEDED.wire()));
+        values.put(":failed", s(Status.FAILED.wire()));
+        values.put(":aborted", s(Status.ABORTED.wire()));
+        values.put(":parked_status", s(Status.PARKED.wire()));
+        return values;
+    }
+
+    private Map<String, AttributeValue> creation(NewDelivery delivery, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("delivery_id", s(delivery.deliveryId()));
+        item.put("webhook_id", s(delivery.webhookId()));
+        item.put("company_id", s(delivery.companyId()));
+        item.put("event_id", s(delivery.eventId()));
+        item.put("event_type", s(delivery.eventType()));
+        item.put("updated_at", n(now.toEpochMilli()));
+        item.put("expires_at", n(now.plus(retention).getEpochSecond()));
+        item.put("series_start", n(delivery.series()));
+        return item;
+    }
 
     private Map<String, AttributeValue> creationValues(NewDelivery delivery, Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":id", s(delivery.deliveryId()));
-        values.put(":webhook", s(delivery.webhookId()));
-        values.put(":company", s(delivery.companyId()));
-        values.put(":event", s(delivery.eventId()));
-        values.put(":type", s(delivery.eventType()));
-        values.put(":now", n(now.toEpochMilli()));
-        values.put(":expires", n(now.plus(retention).getEpochSecond()));
-        values.put(":series", n(delivery.series()));
-        values.put(":gpk", s(partition(delivery.webhookId())));
-        values.put(":gsk", s(timeKey(now, delivery.deliveryId())));
+        creation(delivery, now).forEach((name, value) -> values.put(":" + switch (name) {
+            case "delivery_id" -> "id";
+            case "webhook_id" -> "webhook";
+            case "company_id" -> "company";
+            case "event_id" -> "event";
+            case "event_type" -> "type";
+            case "updated_at" -> "now";
+            case "expires_at" -> "expires";
+            case "series_start" -> "series";
+            default -> throw new IllegalStateException(name);
+        }, value));
         return values;
     }
 
-    private static Map<String, AttributeValue> outcomeValues(WebhookHealth.LastOutcome outcome) {
-        Map<String, AttributeValue> last = new LinkedHashMap<>();
-        last.put("delivery_id", s(outcome.deliveryId()));
-        last.put("status", s(outcome.status()));
-        last.put("http_status", n(outcome.httpStatus()));
-        if (outcome.error() != null) {
-            last.put("error", s(outcome.error()));
+    private static Map<String, AttributeValue> attemptEntry(Attempt attempt) {
+        Map<String, AttributeValue> entry = new HashMap<>();
+        entry.put("at", n(attempt.at().toEpochMilli()));
+        entry.put("status", n(attempt.status()));
+        entry.put("latency_ms", n(attempt.latencyMillis()));
+        if (attempt.errorClass() != null) {
+            entry.put("error", s(attempt.errorClass()));
         }
-        last.put("at", s(outcome.at().toString()));
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":last", AttributeValue.fromM(last));
-        values.put(":written", s(outcome.at().toString()));
-        return values;
-    }
-
-    private static WebhookHealth healthFromItem(String webhookId, Map<String, AttributeValue> item) {
-        Optional<WebhookHealth.LastOutcome> last = Optional.ofNullable(item.get("last_outcome")).filter(AttributeValue::hasM)
-                .map(AttributeValue::m)
-                .map(m -> new WebhookHealth.LastOutcome(string(m, "delivery_id"), string(m, "status"),
-                        (int) number(m, "http_status", 0), string(m, "error"), Instant.parse(string(m, "at"))));
-        String disabledAt = string(item, "disabled_at");
-        String writtenAt = string(item, "written_at");
-        return new WebhookHealth(webhookId, "open".equals(string(item, "circuit_state")),
-                (int) number(item, "failure_count", 0), disabledAt == null ? null : Instant.parse(disabledAt),
-                string(item, "disabled_reason"), last, writtenAt == null ? null : Instant.parse(writtenAt),
-                (int) Math.max(0, number(item, "in_backoff", 0)), item.get("backlog_parked") != null
-                        && Boolean.TRUE.equals(item.get("backlog_parked").bool()));
+        String snippet = attempt.snippet() == null ? "" : attempt.snippet();
+        if (!snippet.isEmpty()) {
+            entry.put("snippet", s(snippet.length() > SNIPPET_CHARS ? snippet.substring(0, SNIPPET_CHARS) : snippet));
+        }
+        return entry;
     }
 
     static DeliveryRecord fromItem(Map<String, AttributeValue> item) {
@@ -503,31 +534,43 @@ public final class DeliveryLog {
         if (log != null && log.hasL()) {
             for (AttributeValue value : log.l()) {
                 Map<String, AttributeValue> m = value.m();
-                attempts.add(new Attempt((int) number(m, "n", 0), Instant.ofEpochMilli(number(m, "at", 0)),
+                // Numbered by position: the list holds every recorded attempt, in order.
+                attempts.add(new Attempt(attempts.size() + 1, Instant.ofEpochMilli(number(m, "at", 0)),
                         (int) number(m, "status", 0), number(m, "latency_ms", 0), string(m, "error"),
                         Optional.ofNullable(string(m, "snippet")).orElse("")));
             }
         }
         long next = number(item, "next_attempt_at", -1);
-        return new DeliveryRecord(string(item, "delivery_id"), string(item, "webhook_id"), string(item, "company_id"),
+        String deliveryId = string(item, "delivery_id");
+        return new DeliveryRecord(deliveryId, string(item, "webhook_id"), string(item, "company_id"),
                 string(item, "event_id"), string(item, "event_type"),
-                Status.parse(string(item, "status")).orElse(Status.SENDING),
+                Status.parse(string(item, "status")).orElse(Status.QUEUED),
                 (int) number(item, "attempts", 0), (int) number(item, "series_start", 0),
-                Instant.ofEpochMilli(number(item, "created_at", 0)), Instant.ofEpochMilli(number(item, "updated_at", 0)),
+                DeliveryIds.time(deliveryId), Instant.ofEpochMilli(number(item, "updated_at", 0)),
                 next < 0 ? null : Instant.ofEpochMilli(next), string(item, "last_error"), attempts,
                 Optional.ofNullable(string(item, "payload")));
     }
 
     private static Map<String, AttributeValue> key(String webhookId, String deliveryId) {
-        return Map.of("pk", s(partition(webhookId)), "sk", s(DELIVERY_PREFIX + deliveryId));
+        return Map.of("pk", s(partition(webhookId, DeliveryIds.shard(deliveryId))), "sk", s(DELIVERY_PREFIX + deliveryId));
     }
 
-    private static String partition(String webhookId) {
-        return "W#" + webhookId;
+    /** The partition key of one of a webhook's shards; visible for the key-spread test. */
+    public static String partition(String webhookId, int shard) {
+        return "W#" + webhookId + "#" + shard;
     }
 
-    /** Fixed-width epoch milliseconds, so the index sorts by time. */
-    static String timeKey(Instant at, String deliveryId) {
-        return String.format("%013d#%s", at.toEpochMilli(), deliveryId);
+    /** The partition key a delivery's item is written under. */
+    public static String partitionOf(String webhookId, String deliveryId) {
+        return partition(webhookId, DeliveryIds.shard(deliveryId));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.hookline.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import dev.hookline.testing.DeliveryQueuePump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +15,7 @@ import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
 import dev.hookline.security.UrlGuard;
 import dev.hookline.storage.DeliveryLog;
+import dev.hookline.testing.DeliveryQueuePump;
 import dev.hookline.testing.TestReceiver;
 import dev.hookline.testing.TestReceiver.Response;
 import dev.hookline.testing.TestStack;
@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The delivery pipeline on DynamoDB Local and ElasticMQ against a receiver on 127.0.0.1: each pump receives from
@@ -52,6 +55,7 @@ class DeliveryServiceIT {
     private TestReceiver receiver;
     private Principal principal;
     private SqsClient sqs;
+    private final Map<String, Instant> eventTimes = new HashMap<>();
 
     @BeforeAll
     static void startStack() {
@@ -95,9 +99,24 @@ class DeliveryServiceIT {
         assertEquals(1, record.attempts());
         assertEquals(200, record.attemptLog().get(0).status());
         assertEquals("ticket.create", record.eventType());
-        WebhookHealth health = admin.health(created.webhook());
-        assertEquals("succeeded", health.last().orElseThrow().status());
-        assertEquals("closed", health.circuitState());
+        DeliveryAdmin.EndpointState state = admin.state(created.webhook());
+        assertEquals(deliveryId, state.lastDelivery().orElseThrow().deliveryId());
+        assertEquals("closed", state.health().circuitState());
+    }
+
+    @Test
+    void aFirstAttemptSuccessOfAHealthyWebhookWritesItsOneRecordAndNothingElse() {
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String deliveryId = enqueue(created.webhook(), "evt-one-write");
+
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+
+        List<Map<String, AttributeValue>> items = stack.clients().dynamoDb().scan(request -> request
+                .tableName(resources.config().deliveriesTable())).items().stream()
+                .filter(item -> item.get("pk").s().startsWith("W#" + created.webhook().id())).toList();
+        assertEquals(1, items.size(), "no health item, no index entry: " + items);
+        assertEquals(DeliveryLog.partitionOf(created.webhook().id(), deliveryId), items.get(0).get("pk").s());
+        assertEquals(null, items.get(0).get("payload"), "a success keeps no payload");
     }
 
     @Test
@@ -155,7 +174,7 @@ class DeliveryServiceIT {
 
         assertEquals(List.of(Outcome.ABORTED), pump());
         assertEquals(Status.ABORTED, log.find(created.webhook().id(), first).orElseThrow().status());
-        WebhookHealth health = admin.health(created.webhook());
+        WebhookHealth health = health(created.webhook());
         assertEquals("open", health.circuitState());
         assertEquals("HTTP 410 Gone", health.disabledReason());
         assertTrue(health.disabledAt() != null);
@@ -175,7 +194,7 @@ class DeliveryServiceIT {
 
         assertEquals(List.of(Outcome.ABORTED), pump());
         assertEquals(Status.ABORTED, log.find(created.webhook().id(), id).orElseThrow().status());
-        assertEquals("closed", admin.health(created.webhook()).circuitState());
+        assertEquals("closed", health(created.webhook()).circuitState());
     }
 
     @Test
@@ -238,7 +257,7 @@ class DeliveryServiceIT {
     }
 
     @Test
-    void aDuplicatedMessagePostsOnceInTheSameBatchAndAfterSuccess() {
+    void aDuplicatedMessagePostsOnceInTheSameBatch() {
         WebhookService.WithSecret created = webhook(receiver.url(), 3);
         String body = message(created.webhook(), "evt-dup");
         send(body);
@@ -246,10 +265,91 @@ class DeliveryServiceIT {
         List<Outcome> first = pump();
         assertEquals(2, first.size());
         assertTrue(first.contains(Outcome.DELIVERED) && first.contains(Outcome.DUPLICATE), first.toString());
+        assertEquals(1, receiver.requests().size());
+    }
 
-        send(body); // a redelivery or a re-run fan-out, after success
+    @Test
+    void aMessageSqsRedeliversAfterItsOutcomeWasRecordedIsDroppedWithoutAPost() throws Exception {
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String deliveryId = enqueue(created.webhook(), "evt-redelivered");
+        // Processed, but its deletion is lost (the function died right after): SQS shows it again.
+        List<Received> lost = receive(1, 1);
+        assertEquals(Map.of(lost.get(0).messageId(), Outcome.DELIVERED), delivery.process(lost));
+
+        Thread.sleep(1_500);
         assertEquals(List.of(Outcome.DUPLICATE), pump());
         assertEquals(1, receiver.requests().size());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), deliveryId).orElseThrow().status());
+    }
+
+    @Test
+    void aWorkerStalledPastTheVisibilityTimeoutNeverUndoesWhatTheRedeliveredCopyRecorded() throws Exception {
+        // The audit's loss: the stalled attempt held a claim, the redelivered copy was dropped and deleted, and the
+        // retry the stalled attempt needed was gone with it. Now there is no claim: both attempts run, and the
+        // record only moves forward.
+        receiver.then(Response.of(200), Response.of(503));
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String deliveryId = enqueue(created.webhook(), "evt-stall");
+        List<Received> stalled = receive(1, 1); // worker A takes it, then stalls past the visibility timeout
+
+        Thread.sleep(1_500);
+        assertEquals(List.of(Outcome.DELIVERED), pump(), "worker B gets the re-delivered copy and delivers it");
+        assertEquals(Map.of(stalled.get(0).messageId(), Outcome.DUPLICATE), delivery.process(stalled),
+                "A wakes up, its repeat POST fails, and its failure is not recorded over B's success");
+
+        DeliveryRecord record = log.find(created.webhook().id(), deliveryId).orElseThrow();
+        assertEquals(Status.SUCCEEDED, record.status());
+        assertEquals(2, receiver.requests().size(), "at least once: the stalled attempt's POST was a repeat");
+        assertEquals(List.of(), pump(), "nothing left on the queue");
+    }
+
+    @Test
+    void aStalledWorkersLateSuccessEndsADeliveryTheRedeliveredCopyLeftRetrying() throws Exception {
+        receiver.then(Response.of(503), Response.of(200));
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String deliveryId = enqueue(created.webhook(), "evt-stall-late");
+        List<Received> stalled = receive(1, 1);
+
+        Thread.sleep(1_500);
+        assertEquals(List.of(Outcome.RETRY), pump(), "B's attempt fails and waits for its retry");
+        assertEquals(Map.of(stalled.get(0).messageId(), Outcome.DELIVERED), delivery.process(stalled));
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), deliveryId).orElseThrow().status());
+
+        Thread.sleep(6_500);
+        assertEquals(List.of(Outcome.DUPLICATE), pump(), "B's retry finds the delivery ended and is dropped unsent");
+        assertEquals(2, receiver.requests().size());
+    }
+
+    @Test
+    void aDeadLetteredDeliveryMovedBackToTheQueueIsSentAgainOnceAndOnlyWhileStillFailed() {
+        receiver.then(Response.of(400));
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        String deliveryId = enqueue(created.webhook(), "evt-redrive");
+        assertEquals(List.of(Outcome.FAILED), pump());
+        String deadLettered = single(stack.drain(resources.deadLetterQueue())).body();
+
+        send(deadLettered); // the re-drive docs/delivery.md describes: move the DLQ's messages back
+        send(deadLettered); // moved twice by mistake
+        assertEquals(List.of(Outcome.DELIVERED, Outcome.DUPLICATE), sorted(pump()));
+        assertEquals(2, receiver.requests().size());
+        DeliveryRecord record = log.find(created.webhook().id(), deliveryId).orElseThrow();
+        assertEquals(Status.SUCCEEDED, record.status());
+        assertEquals(2, record.attempts());
+    }
+
+    @Test
+    void aRecoveredDeliveryLeavesNothingThatALaterReDriveWouldSendAgain() {
+        receiver.then(Response.of(400));
+        WebhookService.WithSecret created = webhook(receiver.url(), 5);
+        String deliveryId = enqueue(created.webhook(), "evt-recover-then-redrive");
+        assertEquals(List.of(Outcome.FAILED), pump());
+        String deadLettered = single(stack.drain(resources.deadLetterQueue())).body();
+
+        admin.retry(principal, created.webhook().id(), deliveryId);
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        send(deadLettered);
+        assertEquals(List.of(Outcome.DUPLICATE), pump());
+        assertEquals(2, receiver.requests().size());
     }
 
     @Test
@@ -291,7 +391,7 @@ class DeliveryServiceIT {
             enqueue(created.webhook(), "evt-fail-" + i);
         }
         assertEquals(List.of(Outcome.FAILED, Outcome.FAILED, Outcome.FAILED), pump());
-        WebhookHealth open = admin.health(created.webhook());
+        WebhookHealth open = health(created.webhook());
         assertEquals("open", open.circuitState());
         assertEquals(3, open.consecutiveFailures());
         assertTrue(open.disabledReason().startsWith("3 consecutive failed attempts"), open.disabledReason());
@@ -309,7 +409,7 @@ class DeliveryServiceIT {
 
         assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedA).orElseThrow().status());
         assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedB).orElseThrow().status());
-        assertEquals("closed", admin.health(created.webhook()).circuitState());
+        assertEquals("closed", health(created.webhook()).circuitState());
         assertEquals(List.of(), log.parked(created.webhook().id(), Optional.empty(), 10).items());
     }
 
@@ -322,7 +422,7 @@ class DeliveryServiceIT {
         enqueue(created.webhook(), "evt-backlog-1");
         enqueue(created.webhook(), "evt-backlog-2");
         assertEquals(List.of(Outcome.RETRY, Outcome.RETRY), pump());
-        assertEquals(2, admin.health(created.webhook()).inBackoff());
+        assertEquals(2, health(created.webhook()).inBackoff());
 
         String parked = enqueue(created.webhook(), "evt-backlog-3");
         assertEquals(List.of(Outcome.PARKED), pump(), "the cap keeps a flaky webhook's retries from piling up in flight");
@@ -331,7 +431,7 @@ class DeliveryServiceIT {
 
         Thread.sleep(7_500);
         assertEquals(List.of(Outcome.DELIVERED, Outcome.DELIVERED), pump());
-        assertEquals(0, admin.health(created.webhook()).inBackoff());
+        assertEquals(0, health(created.webhook()).inBackoff());
         assertEquals(List.of(Outcome.COMMAND), pump(), "the drained backlog queued the replay");
         assertEquals(List.of(Outcome.DELIVERED), pump());
         assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parked).orElseThrow().status());
@@ -351,7 +451,7 @@ class DeliveryServiceIT {
         assertEquals(List.of(Outcome.DELIVERED), pump());
         assertEquals("ping", Json.parse(receiver.requests().get(1).bodyText()).path("type").asText());
         assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), ping.deliveryId().orElseThrow()).orElseThrow().status());
-        assertEquals("closed", admin.health(created.webhook()).circuitState());
+        assertEquals("closed", health(created.webhook()).circuitState());
 
         assertEquals(List.of(Outcome.COMMAND), pump());
         assertEquals(List.of(Outcome.DELIVERED), pump());
@@ -432,19 +532,41 @@ class DeliveryServiceIT {
     }
 
     private String message(Webhook webhook, String eventId) {
+        Instant occurredAt = eventTimes.computeIfAbsent(eventId, id -> Instant.now());
         ObjectNode payload = Json.object();
         payload.put("type", "ticket.create");
-        payload.put("timestamp", Instant.now().toString());
+        payload.put("timestamp", occurredAt.toString());
         payload.put("event_id", eventId);
         payload.put("company_id", webhook.companyId());
         payload.putObject("data").put("id", 42).put("subject", "Zoë's printer is on fire 🔥");
-        String deliveryId = DeliveryMessage.deliveryId(eventId, webhook.id());
+        String deliveryId = DeliveryIds.forEvent(eventId, webhook.id(), occurredAt);
         return Json.write(new DeliveryMessage(deliveryId, webhook.id(), webhook.companyId(), eventId, 0, payload).toJson());
     }
 
     private String enqueue(Webhook webhook, String eventId) {
         send(message(webhook, eventId));
-        return DeliveryMessage.deliveryId(eventId, webhook.id());
+        return DeliveryIds.forEvent(eventId, webhook.id(), eventTimes.get(eventId));
+    }
+
+    private WebhookHealth health(Webhook webhook) {
+        return admin.state(webhook).health();
+    }
+
+    /** Receives {@code count} messages with a short visibility, as a worker that will stall would. */
+    private List<Received> receive(int count, int visibilitySeconds) {
+        List<Received> received = new ArrayList<>();
+        while (received.size() < count) {
+            sqs.receiveMessage(r -> r.queueUrl(resources.queue()).maxNumberOfMessages(count - received.size())
+                            .visibilityTimeout(visibilitySeconds).waitTimeSeconds(1)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages()
+                    .forEach(m -> received.add(new Received(m.messageId(), m.receiptHandle(), m.body(),
+                            Integer.parseInt(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)))));
+        }
+        return received;
+    }
+
+    private static List<Outcome> sorted(List<Outcome> outcomes) {
+        return outcomes.stream().sorted().toList();
     }
 
     private void send(String body) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.json.Json;
 import dev.hookline.model.EventType;
 import dev.hookline.storage.WebhookStore.Subscription;
@@ -26,14 +27,19 @@ class DeliveryMessageTest {
     }
 
     @Test
-    void deliveryIdsDependOnlyOnTheEventAndTheWebhook() {
-        String id = DeliveryMessage.deliveryId("evt-1", "webhook-1");
+    void deliveryIdsDependOnlyOnTheEventAndTheWebhookAndSortByTheEventsTime() {
+        Instant at = Instant.parse("2026-11-23T10:30:00.250Z");
+        String id = DeliveryIds.forEvent("evt-1", "webhook-1", at);
 
-        assertTrue(id.matches("msg_[0-9a-f]{32}"), id);
-        assertEquals(id, DeliveryMessage.deliveryId("evt-1", "webhook-1"));
-        assertNotEquals(id, DeliveryMessage.deliveryId("evt-1", "webhook-2"));
-        assertNotEquals(id, DeliveryMessage.deliveryId("evt-2", "webhook-1"));
-        assertNotEquals(DeliveryMessage.deliveryId("a", "b\nc"), DeliveryMessage.deliveryId("a\nb", "c"));
+        assertTrue(DeliveryIds.isValid(id), id);
+        assertEquals(id, DeliveryIds.forEvent("evt-1", "webhook-1", at));
+        assertNotEquals(id, DeliveryIds.forEvent("evt-1", "webhook-2", at));
+        assertNotEquals(id, DeliveryIds.forEvent("evt-2", "webhook-1", at));
+        assertNotEquals(DeliveryIds.forEvent("a", "b\nc", at), DeliveryIds.forEvent("a\nb", "c", at));
+        assertEquals(at, DeliveryIds.time(id));
+        assertTrue(id.compareTo(DeliveryIds.forEvent("evt-0", "webhook-1", at.plusMillis(1))) < 0, "later events sort after");
+        assertTrue(DeliveryIds.lowerBound(at).compareTo(id) < 0);
+        assertTrue(DeliveryIds.lowerBound(at.plusMillis(1)).compareTo(id) > 0);
     }
 
     @Test
@@ -42,7 +48,8 @@ class DeliveryMessageTest {
 
         JsonNode message = DeliveryMessage.first(ticketUpdate(Map.of("event", "evt-9")), propagated).toJson();
 
-        assertEquals(DeliveryMessage.deliveryId("evt-1", "webhook-1"), message.get("delivery_id").asText());
+        assertEquals(DeliveryIds.forEvent("evt-1", "webhook-1", Instant.parse("2026-11-23T10:30:00.250Z")),
+                message.get("delivery_id").asText());
         assertEquals("webhook-1", message.get("webhook_id").asText());
         assertEquals("company-1", message.get("company_id").asText());
         assertEquals("evt-1", message.get("event_id").asText());

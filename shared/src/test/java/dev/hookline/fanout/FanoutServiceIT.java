@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.fanout.FanoutService.Duplicate;
 import dev.hookline.fanout.FanoutService.FannedOut;
-import dev.hookline.fanout.FanoutService.HeldElsewhere;
 import dev.hookline.fanout.FanoutService.Outcome;
 import dev.hookline.fanout.FanoutService.Parked;
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.json.Json;
-import dev.hookline.storage.EventClaims;
+import dev.hookline.storage.FanoutLedger;
 import dev.hookline.testing.RepoFiles;
 import dev.hookline.testing.TestStack;
 import dev.hookline.testing.TestStack.FanoutQueues;
@@ -122,8 +122,8 @@ class FanoutServiceIT {
         assertEquals(Map.of(anyTicket, "ticket/direct", thisTicket, "ticket/direct", thisEvent, "event/propagated",
                 both, "ticket/direct"), byWebhook(deliveries));
         for (JsonNode delivery : deliveries) {
-            assertEquals(DeliveryMessage.deliveryId(event.get("event_id").asText(), delivery.get("webhook_id").asText()),
-                    delivery.get("delivery_id").asText());
+            assertEquals(DeliveryIds.forEvent(event.get("event_id").asText(), delivery.get("webhook_id").asText(),
+                    Instant.parse(event.get("occurred_at").asText())), delivery.get("delivery_id").asText());
             assertEquals(company, delivery.get("company_id").asText());
             assertEquals(0, delivery.get("attempt").asInt());
             JsonNode payload = delivery.get("payload");
@@ -194,34 +194,28 @@ class FanoutServiceIT {
     }
 
     @Test
-    void aMessageRetriedAfterAFailureTakesItsClaimBackWhileOtherCopiesWait() {
+    void anyCopyFansOutAnEventTheLedgerDoesNotHoldAndLaterCopiesAreDuplicates() {
         webhook("[\"ticket.create\"]", "", false);
         ObjectNode event = ticketCreate();
         String eventId = event.get("event_id").asText();
-        // The first attempt of message-1 claimed the event, then died before completing it.
-        claims().claim(new EventClaims.Key(company, eventId, 0), "message-1", Instant.now(), FanoutService.CLAIM_LEASE);
-
-        assertEquals(new HeldElsewhere(eventId, 0), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
-        assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-1", Json.write(event)), A_MINUTE));
-        assertEquals(new Duplicate(eventId, 0), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
+        // message-1's fan-out died before its ledger write: its copy re-driven as message-2 fans the event out.
+        assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
+        assertEquals(new Duplicate(eventId, 0), fanout.process(new IngestMessage("message-1", Json.write(event)), A_MINUTE));
         assertEquals(1, deliveries().size());
     }
 
     @Test
-    void aCopyTakesOverAnEventWhoseClaimLapsed() {
+    void aLedgerEntryOlderThanTheDedupeWindowNoLongerMakesADuplicate() {
         webhook("[\"ticket.create\"]", "", false);
         ObjectNode event = ticketCreate();
         String eventId = event.get("event_id").asText();
-        // message-1 went to the dead-letter queue; re-driven, it comes back as message-2.
-        Instant longAgo = Instant.now().minus(FanoutService.CLAIM_LEASE).minusSeconds(5);
-        claims().claim(new EventClaims.Key(company, eventId, 0), "message-1", longAgo, FanoutService.CLAIM_LEASE);
+        ledger().record(new FanoutLedger.Key(company, eventId, 0), 1, Instant.now().minus(Duration.ofDays(2)), Duration.ofHours(24));
 
-        assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-2", Json.write(event)), A_MINUTE));
-        assertEquals(1, deliveries().size());
+        assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-1", Json.write(event)), A_MINUTE));
     }
 
-    private static EventClaims claims() {
-        return new EventClaims(stack.clients().dynamoDb(), stack.webhooksTable());
+    private static FanoutLedger ledger() {
+        return new FanoutLedger(stack.clients().dynamoDb(), stack.webhooksTable());
     }
 
     @Test

@@ -173,22 +173,18 @@ public final class TestStack {
         }
     }
 
-    /** The DeliveriesTable of template.yaml: pk/sk plus two KEYS_ONLY indexes. */
+    /** The DeliveriesTable of template.yaml: pk/sk plus the sparse KEYS_ONLY parked index. */
     public static void createDeliveriesTable(DynamoDbClient dynamoDb, String name) {
         dynamoDb.createTable(request -> request.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("gsi1pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("gsi1sk").attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName("parked_pk").attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName("parked_sk").attributeType(ScalarAttributeType.S).build())
                 .keySchema(
                         KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
                         KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
-                .globalSecondaryIndexes(
-                        index(DeliveryLog.BY_TIME_INDEX, "gsi1pk", "gsi1sk"),
-                        index(DeliveryLog.PARKED_INDEX, "parked_pk", "parked_sk")));
+                .globalSecondaryIndexes(index(DeliveryLog.PARKED_INDEX, "parked_pk", "parked_sk")));
     }
 
     private static GlobalSecondaryIndex index(String name, String hash, String range) {

@@ -38,7 +38,7 @@ public final class GetWebhookHandler implements RequestHandler<APIGatewayV2HTTPE
             Webhook webhook = webhooks.get(request.principal(), request.pathParameter("id"));
             var body = WebhookJson.render(webhook);
             if (deliveries != null) {
-                DeliveryJson.addHealth(body, deliveries.health(webhook));
+                DeliveryJson.addState(body, deliveries.state(webhook));
             }
             return HttpApi.json(200, body, Map.of("etag", webhook.etag()));
         });

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
-import dev.hookline.delivery.WebhookHealth;
 import dev.hookline.errors.ApiException;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
@@ -34,7 +33,7 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
         this(webhooks, null);
     }
 
-    /** @param deliveries adds each webhook's circuit state (one BatchGetItem per page); null leaves it out */
+    /** @param deliveries adds each webhook's circuit state and newest delivery; null leaves them out */
     ListWebhooksHandler(WebhookService webhooks, DeliveryAdmin deliveries) {
         this.webhooks = webhooks;
         this.deliveries = deliveries;
@@ -52,12 +51,12 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
             Page<Webhook> page = webhooks.list(request.principal(), query);
             ObjectNode body = Json.object();
             ArrayNode data = body.putArray("data");
-            Map<String, WebhookHealth> health = deliveries == null || page.items().isEmpty() ? Map.of()
-                    : deliveries.healths(page.items());
+            Map<String, DeliveryAdmin.EndpointState> states = deliveries == null || page.items().isEmpty() ? Map.of()
+                    : deliveries.states(page.items());
             page.items().forEach(webhook -> {
                 ObjectNode node = WebhookJson.render(webhook);
-                if (health.containsKey(webhook.id())) {
-                    DeliveryJson.addHealth(node, health.get(webhook.id()));
+                if (states.containsKey(webhook.id())) {
+                    DeliveryJson.addState(node, states.get(webhook.id()));
                 }
                 data.add(node);
             });

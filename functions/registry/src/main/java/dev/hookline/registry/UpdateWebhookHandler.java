@@ -46,7 +46,7 @@ public final class UpdateWebhookHandler implements RequestHandler<APIGatewayV2HT
                 if (patch.path("active").isBoolean() && patch.path("active").asBoolean() && updated.active()) {
                     deliveries.reenabled(updated); // closes an open circuit and replays what was parked
                 }
-                DeliveryJson.addHealth(body, deliveries.health(updated));
+                DeliveryJson.addState(body, deliveries.state(updated));
             }
             return HttpApi.json(200, body, Map.of("etag", updated.etag()));
         });

@@ -38,12 +38,7 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             try {
-                FanoutService.Outcome outcome = fanout.process(new IngestMessage(message.getMessageId(), message.getBody()),
-                        timeLeft(context));
-                if (outcome instanceof FanoutService.HeldElsewhere) {
-                    // Back after the visibility timeout: by then the other copy finished, or its claim lapsed.
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                }
+                fanout.process(new IngestMessage(message.getMessageId(), message.getBody()), timeLeft(context));
             } catch (RuntimeException e) {
                 Log.error("Fan-out failed for message " + message.getMessageId() + "; it returns to the queue", e);
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));

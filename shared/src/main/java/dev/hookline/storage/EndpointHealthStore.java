@@ -1,0 +1,157 @@
+package dev.hookline.storage;
+
+import static dev.hookline.storage.Attributes.n;
+import static dev.hookline.storage.Attributes.number;
+import static dev.hookline.storage.Attributes.s;
+import static dev.hookline.storage.Attributes.string;
+
+import dev.hookline.delivery.WebhookHealth;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * Each webhook's endpoint health ({@link WebhookHealth}), one small item beside the delivery log in the deliveries
+ * table: {@code pk = W#{webhook id}}, {@code sk = HEALTH}. The delivery function writes it at most once per webhook
+ * per SQS batch, and only when the batch changed something (docs/delivery.md, "State model").
+ */
+public final class EndpointHealthStore {
+
+    private static final String HEALTH = "HEALTH";
+    private static final int MAX_BATCH_GET = 100;
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public EndpointHealthStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    public WebhookHealth health(String webhookId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request.tableName(tableName)
+                .key(key(webhookId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? WebhookHealth.closed(webhookId) : fromItem(webhookId, item);
+    }
+
+    /** The health of several webhooks at once (one BatchGetItem per 100), for listings. */
+    public Map<String, WebhookHealth> healths(List<String> webhookIds) {
+        Map<String, WebhookHealth> result = new HashMap<>();
+        for (int i = 0; i < webhookIds.size(); i += MAX_BATCH_GET) {
+            List<Map<String, AttributeValue>> keys = webhookIds.subList(i, Math.min(webhookIds.size(), i + MAX_BATCH_GET))
+                    .stream().distinct().map(EndpointHealthStore::key).toList();
+            for (int round = 0; !keys.isEmpty() && round < 10; round++) {
+                List<Map<String, AttributeValue>> request = keys;
+                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(
+                        Map.of(tableName, KeysAndAttributes.builder().keys(request).build())));
+                response.responses().getOrDefault(tableName, List.of()).forEach(item -> {
+                    String id = string(item, "pk").substring(2);
+                    result.put(id, fromItem(id, item));
+                });
+                KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
+                keys = unprocessed == null ? List.of() : unprocessed.keys();
+            }
+        }
+        webhookIds.forEach(id -> result.putIfAbsent(id, WebhookHealth.closed(id)));
+        return result;
+    }
+
+    /**
+     * What one batch of attempts did to a webhook, in one write.
+     *
+     * @param reset           a success happened: the consecutive failures restart from {@code failures}
+     * @param failures        failed attempts (after the batch's last success, when {@code reset})
+     * @param backoffDelta    change of the webhook's deliveries in backoff (+1 into a retry, -1 out of one)
+     */
+    public WebhookHealth record(String webhookId, boolean reset, int failures, int backoffDelta) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":failures", n(failures));
+        values.put(":delta", n(backoffDelta));
+        String update = reset
+                ? "SET failure_count = :failures ADD in_backoff :delta"
+                : "ADD failure_count :failures, in_backoff :delta";
+        UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName)
+                .key(key(webhookId))
+                .updateExpression(update)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW));
+        return fromItem(webhookId, response.attributes());
+    }
+
+    /** Notes that deliveries were parked for the backlog cap, so the replay starts when the backlog halves. */
+    public void markBacklogParked(String webhookId) {
+        dynamoDb.updateItem(request -> request.tableName(tableName).key(key(webhookId))
+                .updateExpression("SET backlog_parked = :true")
+                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+    }
+
+    /** Clears the backlog mark; true for the one caller that cleared it (and so queues the replay). */
+    public boolean clearBacklogParked(String webhookId) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName).key(key(webhookId))
+                    .updateExpression("REMOVE backlog_parked")
+                    .conditionExpression("backlog_parked = :true")
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Changes the count of deliveries in backoff (a delivery left backoff without an attempt: parked). */
+    public WebhookHealth adjustBackoff(String webhookId, int delta) {
+        UpdateItemResponse response = dynamoDb.updateItem(request -> request.tableName(tableName).key(key(webhookId))
+                .updateExpression("ADD in_backoff :delta")
+                .expressionAttributeValues(Map.of(":delta", n(delta)))
+                .returnValues(ReturnValue.ALL_NEW));
+        return fromItem(webhookId, response.attributes());
+    }
+
+    /** Opens the circuit; false if it already was open (someone else opened it). */
+    public boolean openCircuit(String webhookId, String reason, Instant now) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName).key(key(webhookId))
+                    .updateExpression("SET circuit_state = :open, disabled_at = :now, disabled_reason = :reason")
+                    .conditionExpression("attribute_not_exists(circuit_state) OR circuit_state <> :open")
+                    .expressionAttributeValues(Map.of(":open", s("open"), ":now", s(now.toString()), ":reason", s(reason))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Closes the circuit and resets the failure count; false if it was not open. */
+    public boolean closeCircuit(String webhookId) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName).key(key(webhookId))
+                    // The replay that follows also re-sends what the backlog cap parked.
+                    .updateExpression("SET circuit_state = :closed, failure_count = :zero"
+                            + " REMOVE disabled_at, disabled_reason, backlog_parked")
+                    .conditionExpression("circuit_state = :open")
+                    .expressionAttributeValues(Map.of(":open", s("open"), ":closed", s("closed"), ":zero", n(0))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> key(String webhookId) {
+        return Map.of("pk", s("W#" + webhookId), "sk", s(HEALTH));
+    }
+
+    private static WebhookHealth fromItem(String webhookId, Map<String, AttributeValue> item) {
+        String disabledAt = string(item, "disabled_at");
+        return new WebhookHealth(webhookId, "open".equals(string(item, "circuit_state")),
+                (int) Math.max(0, number(item, "failure_count", 0)), disabledAt == null ? null : Instant.parse(disabledAt),
+                string(item, "disabled_reason"), (int) Math.max(0, number(item, "in_backoff", 0)),
+                item.get("backlog_parked") != null && Boolean.TRUE.equals(item.get("backlog_parked").bool()));
+    }
+}
