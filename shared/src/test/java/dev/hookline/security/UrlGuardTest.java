@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.hookline.errors.FieldCode;
 import dev.hookline.security.UrlGuard.Policy;
 import dev.hookline.security.UrlGuard.Resolver;
 import java.net.InetAddress;
@@ -264,7 +265,7 @@ class UrlGuardTest {
         assertTrue(blocked.getMessage().contains("internal.example"), blocked.getMessage());
     }
 
-    private static void assertRefused(String code, Executable check) {
+    private static void assertRefused(FieldCode code, Executable check) {
         UnsafeUrlException e = assertThrows(UnsafeUrlException.class, check);
         assertEquals(code, e.code(), e.getMessage());
     }

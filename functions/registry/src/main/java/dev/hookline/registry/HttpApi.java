@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.auth.Principal;
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.ErrorCode;
 import dev.hookline.json.Json;
 import dev.hookline.log.Log;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ final class HttpApi {
             try {
                 return Json.parse(new String(bytes, StandardCharsets.UTF_8));
             } catch (Json.MalformedJsonException e) {
-                throw ApiException.malformedJson(e.getMessage());
+                throw ApiException.badRequest(ErrorCode.MALFORMED_JSON, e.getMessage());
             }
         }
     }
@@ -92,7 +93,7 @@ final class HttpApi {
             response = error(e);
         } catch (RuntimeException e) {
             Log.error("Unhandled failure", e);
-            ObjectNode body = ApiException.of(500, "internal_error", "Internal error; quote request id " + requestId + ".").toJson();
+            ObjectNode body = ApiException.of(500, ErrorCode.INTERNAL_ERROR, "Internal error; quote request id " + requestId + ".").toJson();
             response = json(500, body, Map.of());
         }
         response.getHeaders().put("x-request-id", requestId);
@@ -154,7 +155,7 @@ final class HttpApi {
         try {
             return Base64.getDecoder().decode(body);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_body", "The request body could not be decoded.");
+            throw ApiException.badRequest(ErrorCode.INVALID_BODY, "The request body could not be decoded.");
         }
     }
 }
