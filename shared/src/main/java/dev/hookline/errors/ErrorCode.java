@@ -8,6 +8,11 @@ import java.util.Locale;
  */
 public enum ErrorCode {
     MALFORMED_JSON,
+    JSON_LIMIT_EXCEEDED,
+    DUPLICATE_KEY,
+    TRAILING_CONTENT,
+    INVALID_UTF8,
+    UNPAIRED_SURROGATE,
     INVALID_BODY,
     INVALID_IDEMPOTENCY_KEY,
     UNAUTHORIZED,

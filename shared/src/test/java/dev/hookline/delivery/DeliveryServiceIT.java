@@ -281,6 +281,15 @@ class DeliveryServiceIT {
                 dead.get(0).messageAttributes().get("hookline-reason").stringValue());
     }
 
+    @Test
+    void aMessageNestedBeyondTheJsonLimitGoesToTheDeadLetterQueueWithItsReason() {
+        send("{\"payload\": " + "[".repeat(1001) + "]".repeat(1001) + "}");
+        assertEquals(List.of(Outcome.INVALID), pump());
+        List<Message> dead = stack.drain(resources.deadLetterQueue());
+        assertEquals("invalid message: not JSON (json_limit_exceeded)",
+                dead.get(0).messageAttributes().get("hookline-reason").stringValue());
+    }
+
     // ------------------------------------------------------------------ circuit, replay, recover
 
     @Test

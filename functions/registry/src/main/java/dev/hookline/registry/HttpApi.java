@@ -10,7 +10,7 @@ import dev.hookline.errors.ApiException;
 import dev.hookline.errors.ErrorCode;
 import dev.hookline.json.Json;
 import dev.hookline.log.Log;
-import java.nio.charset.StandardCharsets;
+import dev.hookline.queues.Utf8;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -53,14 +53,17 @@ final class HttpApi {
             return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
         }
 
-        /** The JSON body; a missing body reads as {@code {}} so operations without input accept none. */
+        /**
+         * The JSON body; a missing body reads as {@code {}} so operations without input accept none. A text body
+         * is parsed as the String the event holds: encoding it first would turn a lone surrogate into '?'.
+         */
         JsonNode jsonBody() {
             String body = event.getBody();
             if (body == null || body.isEmpty()) {
                 return Json.object();
             }
-            byte[] bytes = event.getIsBase64Encoded() ? decodeBase64(body) : body.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length > MAX_BODY_BYTES) {
+            byte[] bytes = event.getIsBase64Encoded() ? decodeBase64(body) : null;
+            if ((bytes == null ? Utf8.length(body) : bytes.length) > MAX_BODY_BYTES) {
                 throw ApiException.payloadTooLarge(MAX_BODY_BYTES);
             }
             header("content-type").ifPresent(type -> {
@@ -69,9 +72,9 @@ final class HttpApi {
                 }
             });
             try {
-                return Json.parse(new String(bytes, StandardCharsets.UTF_8));
+                return bytes == null ? Json.parse(body) : Json.parse(bytes);
             } catch (Json.MalformedJsonException e) {
-                throw ApiException.badRequest(ErrorCode.MALFORMED_JSON, e.getMessage());
+                throw ApiException.badRequest(e.code(), e.getMessage());
             }
         }
     }
