@@ -10,6 +10,7 @@ public enum FieldCode {
     REQUIRED,
     INVALID_TYPE,
     INVALID_VALUE,
+    INVALID_CHARACTERS,
     TOO_LONG,
     OUT_OF_RANGE,
     UNKNOWN_FIELD,

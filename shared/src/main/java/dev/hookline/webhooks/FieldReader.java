@@ -63,6 +63,10 @@ final class FieldReader {
             error(field, FieldCode.INVALID_TYPE, "Expected a string.");
             return null;
         }
+        if (hasControlCharacters(value.asText())) {
+            controlCharacters(field);
+            return null;
+        }
         String text = value.asText().strip();
         if (required && text.isEmpty()) {
             error(field, FieldCode.REQUIRED, "This field must not be empty.");
@@ -102,6 +106,15 @@ final class FieldReader {
             return null;
         }
         return number;
+    }
+
+    /** C0 and C1 controls (NUL, tab, newline, ESC, DEL, ...): invisible, and unsafe in logs, headers and UIs. */
+    static boolean hasControlCharacters(String text) {
+        return text.chars().anyMatch(c -> Character.getType(c) == Character.CONTROL);
+    }
+
+    void controlCharacters(String field) {
+        error(field, FieldCode.INVALID_CHARACTERS, "Control characters (U+0000-U+001F, U+007F-U+009F) are not allowed.");
     }
 
     void error(String field, FieldCode code, String message) {

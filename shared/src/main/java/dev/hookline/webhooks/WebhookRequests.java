@@ -252,8 +252,12 @@ public final class WebhookRequests {
             String field = "metadata." + entry.getKey();
             if (entry.getKey().isEmpty() || entry.getKey().length() > MAX_METADATA_KEY) {
                 reader.error(field, FieldCode.INVALID_KEY, "Keys have 1 to " + MAX_METADATA_KEY + " characters.");
+            } else if (FieldReader.hasControlCharacters(entry.getKey())) {
+                reader.controlCharacters(field);
             } else if (!entry.getValue().isTextual()) {
                 reader.error(field, FieldCode.INVALID_TYPE, "Expected a string.");
+            } else if (FieldReader.hasControlCharacters(entry.getValue().asText())) {
+                reader.controlCharacters(field);
             } else if (entry.getValue().asText().length() > MAX_METADATA_VALUE) {
                 reader.error(field, FieldCode.TOO_LONG, "At most " + MAX_METADATA_VALUE + " characters.");
             } else {
