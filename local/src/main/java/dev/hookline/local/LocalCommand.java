@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsExcept
 /**
  * {@code ./hookline local}: Hookline on this machine, no Docker, no AWS account. The embedded engines (or the
  * services at {@code AWS_ENDPOINT_URL}, e.g. LocalStack or moto) host the template's tables and queues, and the
- * template's own functions serve the API. Only here are http and loopback webhook URLs allowed.
+ * template's own functions serve the API. Only here are http and loopback webhook URLs allowed, unless
+ * {@code --url-policy deployed} applies the deployed policy.
  */
 final class LocalCommand {
 
@@ -53,7 +54,9 @@ final class LocalCommand {
         System.out.println("  API        " + state.get("api_url").asText());
         System.out.println("  API key    " + state.get("api_key").asText() + "   (tenant " + state.get("company_id").asText() + ", scopes admin)");
         System.out.println("  State file " + state.get("state_file").asText());
-        System.out.println("  Webhook URLs may use http and loopback/private addresses here (local mode only).");
+        System.out.println(deployedUrlPolicy(options)
+                ? "  Webhook URLs follow the deployed policy: https and globally reachable addresses only (--url-policy deployed)."
+                : "  Webhook URLs may use http and loopback/private addresses here (local mode only).");
         System.out.println();
         System.out.println("  curl -H 'Authorization: Bearer " + state.get("api_key").asText() + "' " + state.get("api_url").asText() + "/v1/event-types");
         System.out.println();
@@ -62,6 +65,7 @@ final class LocalCommand {
     }
 
     static Running start(Map<String, String> options) {
+        boolean deployedUrlPolicy = deployedUrlPolicy(options);
         Path template = Path.of(options.getOrDefault("template", "template.yaml"));
         if (!Files.exists(template)) {
             throw new IllegalArgumentException("no template at " + template.toAbsolutePath() + " (run from the repository root)");
@@ -82,8 +86,9 @@ final class LocalCommand {
             System.setProperty("AWS_REGION", region);
             System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
             System.setProperty("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
-            // Local mode only: lets a receiver on this machine get deliveries. Deployed stacks never set it.
-            System.setProperty("ALLOW_PRIVATE_WEBHOOK_URLS", "true");
+            // Local mode only: lets a receiver on this machine get deliveries. Deployed stacks never set it;
+            // --url-policy deployed tries their policy here.
+            System.setProperty("ALLOW_PRIVATE_WEBHOOK_URLS", Boolean.toString(!deployedUrlPolicy));
 
             Map<String, ResolvedResource> externalResources = new LinkedHashMap<>();
             String secretId = "";
@@ -117,6 +122,15 @@ final class LocalCommand {
             engines.ifPresent(Engines::close);
             throw e;
         }
+    }
+
+    /** {@code --url-policy local} (the default: http and private targets) or {@code deployed}. */
+    static boolean deployedUrlPolicy(Map<String, String> options) {
+        return switch (options.getOrDefault("url-policy", "local")) {
+            case "local" -> false;
+            case "deployed" -> true;
+            default -> throw new IllegalArgumentException("--url-policy is local or deployed");
+        };
     }
 
     private static ObjectNode state(LocalPlatform platform, ApiKeyService.MintedKey key, Path stateFile, String region,

@@ -49,6 +49,7 @@ public final class Main {
     private static void usage() {
         System.err.println("""
                 usage: hookline local [--port N] [--state-file PATH] [--data-dir DIR] [--company ID]
+                                      [--url-policy local|deployed]
                        hookline mint-key --company ID [--scopes admin,read] [--description TEXT]
                                          (--state-file PATH | --table API_KEYS_TABLE [--region R])
                        hookline send-event FILE [--state-file PATH] [--company ID]
