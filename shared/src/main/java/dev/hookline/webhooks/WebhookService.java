@@ -86,7 +86,7 @@ public final class WebhookService {
         }
         WebhookRequests.NewWebhook request = requests.parseCreate(body);
         String id = UUID.randomUUID().toString();
-        String secret = request.customSecret().orElseGet(SigningSecrets::generate);
+        String secret = request.customSecret().map(SigningSecrets::standardForm).orElseGet(SigningSecrets::generate);
         EncryptedSecret sealed = cipher.seal(secret, Webhook.secretContext(principal.companyId(), id));
         Webhook webhook = new Webhook(id, principal.companyId(), request.name(), request.description(), request.url(),
                 request.events(), request.identifier(), request.triggeredByChildResources(), request.retries(),
@@ -189,7 +189,7 @@ public final class WebhookService {
                     .filter(w -> !w.deleted())
                     .orElseThrow(() -> ApiException.conflict(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                             "The webhook this Idempotency-Key created has since been deleted."));
-            String secret = cipher.open(webhook.secrets().current(), webhook.secretContext());
+            String secret = SigningSecrets.standardForm(cipher.open(webhook.secrets().current(), webhook.secretContext()));
             return new WithSecret(webhook, secret, true);
         });
     }

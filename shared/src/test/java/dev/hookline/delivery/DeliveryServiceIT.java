@@ -101,6 +101,20 @@ class DeliveryServiceIT {
     }
 
     @Test
+    void theOfficialLibraryVerifiesDeliveriesOfACustomSecretWebhookWithTheSecretAsReturned() {
+        ObjectNode body = (ObjectNode) Json.parse("""
+                {"name": "custom", "url": "%s", "resource": "ticket", "trigger": "create",
+                 "secret": "optional-custom-secret-min-32-chars-long"}""".formatted(receiver.url()));
+        WebhookService.WithSecret created = stack.services().webhooks().create(principal, body, Optional.empty());
+        enqueue(created.webhook(), "evt-custom-secret");
+
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        TestReceiver.Request request = single(receiver.requests());
+        assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(created.secret())
+                .verify(request.bodyText(), officialHeaders(request)));
+    }
+
+    @Test
     void aServerErrorIsRetriedAfterTheBackoffAndThenSucceeds() throws Exception {
         receiver.then(Response.of(503).withBody("busy"));
         WebhookService.WithSecret created = webhook(receiver.url(), 3);
