@@ -1,14 +1,17 @@
 package dev.hookline.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.json.Json;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -114,6 +117,24 @@ class LocalRunnerIT {
             assertEquals("ticket.create", delivery.get("type").asText());
             assertTrue(delivery.get("webhook").get("propagated").asBoolean());
             assertTrue(receiver.requests().get(0).header("webhook-signature").startsWith("v1,"));
+        }
+    }
+
+    @Test
+    void answersAMalformedQueryStringLikeTheApiWithAJsonError() throws Exception {
+        URI api = URI.create(apiUrl);
+        try (Socket socket = new Socket(api.getHost(), api.getPort())) {
+            socket.getOutputStream().write(("GET /v1/webhooks?cursor=%%% HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + apiKey + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertTrue(response.startsWith("HTTP/1.1 422 "), response);
+            assertTrue(response.toLowerCase().contains("content-type: application/json"), response);
+            JsonNode error = Json.parse(response.substring(response.indexOf("\r\n\r\n") + 4)).get("error");
+            assertEquals("validation_failed", error.get("code").asText());
+            assertEquals("cursor", error.get("fields").get(0).get("field").asText());
+            assertEquals("invalid_cursor", error.get("fields").get(0).get("code").asText());
+            assertFalse(response.contains("Exception"), response);
         }
     }
 
