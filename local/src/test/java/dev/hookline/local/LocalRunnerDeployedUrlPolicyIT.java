@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.json.Json;
-import dev.hookline.testing.RepoFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,14 +31,8 @@ class LocalRunnerDeployedUrlPolicyIT {
 
     @BeforeAll
     static void startRunner() {
-        Path stateFile = dataDir.resolve("state.json");
-        running = LocalCommand.start(Map.of(
-                "template", RepoFiles.resolve("template.yaml").toString(),
-                "data-dir", dataDir.toString(),
-                "state-file", stateFile.toString(),
-                "port", "0",
-                "url-policy", "deployed"));
-        JsonNode state = StateFile.read(stateFile);
+        running = LocalRunnerIT.start(dataDir, Map.of("url-policy", "deployed"));
+        JsonNode state = StateFile.read(dataDir.resolve("state.json"));
         apiUrl = state.get("api_url").asText();
         apiKey = state.get("api_key").asText();
     }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,16 +35,21 @@ class LocalRunnerIT {
 
     @BeforeAll
     static void startRunner() {
-        Path stateFile = dataDir.resolve("state.json");
-        running = LocalCommand.start(Map.of(
-                "template", dev.hookline.testing.RepoFiles.resolve("template.yaml").toString(),
-                "data-dir", dataDir.toString(),
-                "state-file", stateFile.toString(),
-                "port", "0",
-                "company", "runner-company"));
-        JsonNode state = StateFile.read(stateFile);
+        running = start(dataDir, Map.of("company", "runner-company"));
+        JsonNode state = StateFile.read(dataDir.resolve("state.json"));
         apiUrl = state.get("api_url").asText();
         apiKey = state.get("api_key").asText();
+    }
+
+    /** Starts the runner as {@code ./hookline local} does, on a free port, with its state in {@code dataDir}. */
+    static LocalCommand.Running start(Path dataDir, Map<String, String> options) {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "template", dev.hookline.testing.RepoFiles.resolve("template.yaml").toString(),
+                "data-dir", dataDir.toString(),
+                "state-file", dataDir.resolve("state.json").toString(),
+                "port", "0"));
+        all.putAll(options);
+        return LocalCommand.start(all);
     }
 
     @AfterAll
