@@ -32,8 +32,8 @@ public final class IngestReader {
     /** Limit on a producer message (after SNS unwrapping); keeps every delivery message far below SQS's 256 KiB. */
     public static final int MAX_EVENT_BYTES = 64 * 1024;
     /**
-     * Nesting a producer message may use: far below the JSON limit, so the delivery message that wraps the
-     * event's data in two more levels can always be written.
+     * Nesting a producer message may use: far below the JSON limit, so the delivery message, which holds the
+     * event's data one level deeper, can always be written.
      */
     public static final int MAX_DEPTH = 100;
     /** Top-level field that marks a continuation message (docs/fanout.md); never sent by producers. */
@@ -169,8 +169,9 @@ public final class IngestReader {
         if (errors.isEmpty() && (hasUnsendableText(data) || (changes != null && hasUnsendableText(changes)))) {
             errors.add(new FieldError("data", "invalid_characters", "Contains U+FFFE or U+FFFF, which SQS cannot carry."));
         }
-        if (errors.isEmpty() && depth(node) > MAX_DEPTH) {
-            errors.add(new FieldError("data", "too_deep", "The message nests deeper than " + MAX_DEPTH + " levels."));
+        if (errors.isEmpty()) {
+            tooDeep("data", data, errors);
+            tooDeep("changes", changes, errors);
         }
         if (!errors.isEmpty()) {
             throw InvalidMessageException.of(errors);
@@ -293,7 +294,14 @@ public final class IngestReader {
         return text.indexOf('\uFFFE') >= 0 || text.indexOf('\uFFFF') >= 0;
     }
 
-    /** Levels of nesting, the message's own object being 1. */
+    /** {@code node} sits at level 2 of the message, whose own object is level 1. */
+    private static void tooDeep(String field, JsonNode node, List<FieldError> errors) {
+        if (node != null && 1 + depth(node) > MAX_DEPTH) {
+            errors.add(new FieldError(field, "too_deep", "The message nests deeper than " + MAX_DEPTH + " levels."));
+        }
+    }
+
+    /** Levels of nesting of a value, a scalar being 0 and an empty object or array 1. */
     private static int depth(JsonNode root) {
         int deepest = 0;
         Deque<Map.Entry<JsonNode, Integer>> pending = new ArrayDeque<>();
