@@ -83,8 +83,8 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** What API Gateway reads from a request before any function runs. */
     private record ApiRequest(String requestId, String method, String rawPath, String rawQuery,
-                           Map<String, String> headers, List<String> cookies, Map<String, String> query,
-                           String sourceIp, String protocol, Instant time) {
+                              Map<String, String> headers, List<String> cookies, Map<String, String> query,
+                              String sourceIp, String protocol, Instant time) {
     }
 
     /** What goes back to the client: status, headers in order (repeats allowed), body. */
