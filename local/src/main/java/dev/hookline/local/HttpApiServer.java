@@ -1,21 +1,16 @@
 package dev.hookline.local;
 
-import dev.hookline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.hookline.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,16 +26,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * An API Gateway HTTP API on 127.0.0.1 in front of local functions: route selection, Lambda REQUEST authorizers
  * (payload 2.0, simple responses, cached per identity), payload format 2.0 events and responses, and API Gateway's
  * own error answers ({@code {"message":"Not Found"}} and friends).
+ *
+ * <p>Jetty carries the HTTP, not the JDK's server: that one answers a request line {@code java.net.URI} cannot
+ * parse ({@code ?cursor=%%%}) with its own HTML page naming {@code URISyntaxException}, before any handler runs.
+ * Jetty passes the raw query on, as API Gateway does, and every answer it gives itself (a malformed request
+ * line or header) goes through {@link #gatewayError}, so it is JSON like every other answer here.
  */
 public final class HttpApiServer implements AutoCloseable {
 
@@ -73,22 +82,42 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /** What API Gateway reads from a request before any function runs. */
-    private record Request(String requestId, String method, String rawPath, String rawQuery,
-                           Map<String, String> headers, List<String> cookies, Map<String, String> query,
-                           String sourceIp, String protocol, Instant time) {
+    private record ApiRequest(String requestId, String method, String rawPath, String rawQuery,
+                              Map<String, String> headers, List<String> cookies, Map<String, String> query,
+                              String sourceIp, String protocol, Instant time) {
+    }
+
+    /** What goes back to the client: status, headers in order (repeats allowed), body. */
+    private record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body) {
     }
 
     private final Api api;
     private final RouteTable<Route> routes;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
     private final Map<String, Decision> authorizerCache = new ConcurrentHashMap<>();
 
-    private HttpApiServer(Api api, RouteTable<Route> routes, HttpServer server, ExecutorService executor) {
+    private HttpApiServer(Api api, RouteTable<Route> routes) {
         this.api = api;
         this.routes = routes;
-        this.server = server;
-        this.executor = executor;
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        this.server = new Server();
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                HttpApiServer.this.handle(request, response, callback);
+                return true;
+            }
+        });
+        // Jetty's own refusals (bad request line, header or URI) answer like API Gateway's, in JSON.
+        server.setErrorHandler((request, response, callback) -> {
+            write(request, response, callback, gatewayError(requestId(), response.getStatus(),
+                    HttpStatus.getMessage(response.getStatus())));
+            return true;
+        });
     }
 
     /** Listens on 127.0.0.1:{@code port}; port 0 picks a free one (see {@link #baseUrl()}). */
@@ -99,114 +128,114 @@ public final class HttpApiServer implements AutoCloseable {
                 throw new TemplateException("route " + route.routeKey() + " is declared twice");
             }
         }
-        RouteTable<Route> table = new RouteTable<>(byKey);
-        HttpServer server;
+        HttpApiServer apiServer = new HttpApiServer(api, new RouteTable<>(byKey));
+        apiServer.connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+        apiServer.connector.setPort(port);
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+            apiServer.server.start();
+        } catch (Exception e) {
+            apiServer.close();
+            throw new IllegalStateException("cannot listen on 127.0.0.1:" + port, e);
         }
-        // Request threads only wait for invocations, which run on each function's own threads.
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpApiServer apiServer = new HttpApiServer(api, table, server, executor);
-        server.createContext("/", apiServer::handle);
-        server.setExecutor(executor);
-        server.start();
         return apiServer;
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "the local API did not stop cleanly", e);
+        }
     }
 
-    private void handle(HttpExchange exchange) {
+    private void handle(Request request, Response response, Callback callback) {
         String requestId = requestId();
-        // Not try-with-resources: the error answers below must be sent before the exchange closes.
+        Answer answer;
         try {
-            byte[] body = readBody(exchange);
-            if (body == null) {
-                sendError(exchange, requestId, 413, "Request Entity Too Large");
-                return;
-            }
-            URI uri = exchange.getRequestURI();
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            Optional<RouteTable.Match<Route>> match = routes.match(method, uri.getRawPath());
-            if (match.isEmpty()) {
-                sendError(exchange, requestId, 404, "Not Found");
-                return;
-            }
-            Request request = parse(exchange, requestId, method);
-            Route route = match.get().target();
-            ObjectNode event = event(request, match.get(), body);
-            if (route.authorizer() != null) {
-                Optional<Decision> decision = authorize(route.authorizer(), request, match.get());
-                if (decision.isEmpty()) {
-                    sendError(exchange, requestId, 401, "Unauthorized");
-                    return;
-                }
-                if (!decision.get().allowed()) {
-                    sendError(exchange, requestId, 403, "Forbidden");
-                    return;
-                }
-                ((ObjectNode) event.get("requestContext")).putObject("authorizer")
-                        .set("lambda", decision.get().context());
-            }
-            String output = invoke(route.function(), Json.write(event));
-            sendFunctionResponse(exchange, requestId, output);
+            answer = answer(request, requestId);
         } catch (IntegrationFailure failure) {
-            respondQuietly(exchange, requestId, failure.status, failure.getMessage());
+            answer = gatewayError(requestId, failure.status, failure.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "request " + requestId + " failed in the local API", e);
-            respondQuietly(exchange, requestId, 500, "Internal Server Error");
-        } finally {
-            exchange.close();
+            answer = gatewayError(requestId, 500, "Internal Server Error");
         }
+        write(request, response, callback, answer);
+    }
+
+    private Answer answer(Request httpRequest, String requestId) throws IOException, IntegrationFailure {
+        byte[] body = readBody(httpRequest);
+        if (body == null) {
+            return gatewayError(requestId, 413, "Request Entity Too Large");
+        }
+        String method = httpRequest.getMethod().toUpperCase(Locale.ROOT);
+        String rawPath = httpRequest.getHttpURI().getPath();
+        Optional<RouteTable.Match<Route>> match = routes.match(method, rawPath);
+        if (match.isEmpty()) {
+            return gatewayError(requestId, 404, "Not Found");
+        }
+        ApiRequest request = parse(httpRequest, requestId, method);
+        Route route = match.get().target();
+        ObjectNode event = event(request, match.get(), body);
+        if (route.authorizer() != null) {
+            Optional<Decision> decision = authorize(route.authorizer(), request, match.get());
+            if (decision.isEmpty()) {
+                return gatewayError(requestId, 401, "Unauthorized");
+            }
+            if (!decision.get().allowed()) {
+                return gatewayError(requestId, 403, "Forbidden");
+            }
+            ((ObjectNode) event.get("requestContext")).putObject("authorizer")
+                    .set("lambda", decision.get().context());
+        }
+        return functionResponse(requestId, invoke(route.function(), Json.write(event)));
     }
 
     /** The body, or null when it exceeds API Gateway's limit. */
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
+    private static byte[] readBody(Request request) throws IOException {
+        if (request.getLength() > MAX_BODY_BYTES) {
             return null;
         }
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            return body.length > MAX_BODY_BYTES ? null : body;
+            if (body.length <= MAX_BODY_BYTES) {
+                return body;
+            }
+            // Read what is still coming, so the client gets the answer instead of a reset connection.
+            in.skip(Long.MAX_VALUE);
+            return null;
         }
     }
 
-    private Request parse(HttpExchange exchange, String requestId, String method) {
+    private ApiRequest parse(Request httpRequest, String requestId, String method) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
+        for (HttpField field : httpRequest.getHeaders()) {
+            String lower = field.getName().toLowerCase(Locale.ROOT);
             if (lower.equals("cookie")) {
                 // Payload 2.0 moves cookies out of the headers into their own list.
-                for (String value : values) {
-                    for (String cookie : value.split(";")) {
-                        if (!cookie.isBlank()) {
-                            cookies.add(cookie.trim());
-                        }
+                for (String cookie : field.getValue().split(";")) {
+                    if (!cookie.isBlank()) {
+                        cookies.add(cookie.trim());
                     }
                 }
             } else {
-                headers.merge(lower, String.join(",", values), (a, b) -> a + "," + b);
+                headers.merge(lower, field.getValue(), (a, b) -> a + "," + b);
             }
-        });
-        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        }
+        String sourceIp = Request.getRemoteAddr(httpRequest);
         headers.merge("x-forwarded-for", sourceIp, (existing, ip) -> existing + ", " + ip);
-        headers.putIfAbsent("x-forwarded-port", String.valueOf(server.getAddress().getPort()));
+        headers.putIfAbsent("x-forwarded-port", String.valueOf(connector.getLocalPort()));
         headers.putIfAbsent("x-forwarded-proto", "http");
 
-        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
-        return new Request(requestId, method, exchange.getRequestURI().getRawPath(), rawQuery, headers,
-                List.copyOf(cookies), queryParameters(rawQuery), sourceIp, exchange.getProtocol(), Instant.now());
+        String rawQuery = Optional.ofNullable(httpRequest.getHttpURI().getQuery()).orElse("");
+        return new ApiRequest(requestId, method, httpRequest.getHttpURI().getPath(), rawQuery, headers,
+                List.copyOf(cookies), queryParameters(rawQuery), sourceIp,
+                httpRequest.getConnectionMetaData().getProtocol(), Instant.now());
     }
 
     /** Repeated parameters are comma-joined, as payload 2.0 does. */
@@ -233,7 +262,7 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /** The cached or fresh decision; empty when an identity source is missing (401 without calling it). */
-    private Optional<Decision> authorize(Authorizer authorizer, Request request, RouteTable.Match<Route> match)
+    private Optional<Decision> authorize(Authorizer authorizer, ApiRequest request, RouteTable.Match<Route> match)
             throws IntegrationFailure {
         List<String> identity = new ArrayList<>();
         for (String header : authorizer.identityHeaders()) {
@@ -311,7 +340,7 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /** The payload 2.0 event, without the authorizer context. */
-    private ObjectNode event(Request request, RouteTable.Match<Route> match, byte[] body) {
+    private ObjectNode event(ApiRequest request, RouteTable.Match<Route> match, byte[] body) {
         ObjectNode event = Json.object();
         event.put("version", "2.0");
         event.setAll(requestFields(request, match));
@@ -327,7 +356,7 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /** Fields shared by the handler event and the authorizer event. */
-    private ObjectNode requestFields(Request request, RouteTable.Match<Route> match) {
+    private ObjectNode requestFields(ApiRequest request, RouteTable.Match<Route> match) {
         ObjectNode fields = Json.object();
         fields.put("routeKey", match.routeKey());
         fields.put("rawPath", request.rawPath());
@@ -380,8 +409,7 @@ public final class HttpApiServer implements AutoCloseable {
      * Maps the function's result like API Gateway's payload 2.0: an object with statusCode is a structured
      * response; any other valid JSON is the body of a 200 application/json answer.
      */
-    private void sendFunctionResponse(HttpExchange exchange, String requestId, String output)
-            throws IOException, IntegrationFailure {
+    private static Answer functionResponse(String requestId, String output) throws IntegrationFailure {
         JsonNode result;
         try {
             result = Json.parse(output);
@@ -389,12 +417,11 @@ public final class HttpApiServer implements AutoCloseable {
             LOG.log(Level.WARNING, "request {0}: the function returned invalid JSON", requestId);
             throw new IntegrationFailure(500, "Internal Server Error");
         }
-        Headers responseHeaders = exchange.getResponseHeaders();
-        responseHeaders.set("apigw-requestid", requestId);
-        if (result == null || !result.isObject() || !result.has("statusCode")) {
-            responseHeaders.set("Content-Type", "application/json");
-            send(exchange, 200, output.getBytes(StandardCharsets.UTF_8));
-            return;
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        headers.add(Map.entry("apigw-requestid", requestId));
+        if (!result.isObject() || !result.has("statusCode")) {
+            headers.add(Map.entry("Content-Type", "application/json"));
+            return new Answer(200, headers, output.getBytes(StandardCharsets.UTF_8));
         }
         JsonNode status = result.get("statusCode");
         if (!status.canConvertToInt() || status.asInt() < 100 || status.asInt() > 599) {
@@ -403,15 +430,15 @@ public final class HttpApiServer implements AutoCloseable {
         }
         result.path("headers").properties().forEach(header -> {
             if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                responseHeaders.add(header.getKey(), header.getValue().asText());
+                headers.add(Map.entry(header.getKey(), header.getValue().asText()));
             }
         });
         result.path("multiValueHeaders").properties().forEach(header -> {
             if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                header.getValue().forEach(value -> responseHeaders.add(header.getKey(), value.asText()));
+                header.getValue().forEach(value -> headers.add(Map.entry(header.getKey(), value.asText())));
             }
         });
-        result.path("cookies").forEach(cookie -> responseHeaders.add("Set-Cookie", cookie.asText()));
+        result.path("cookies").forEach(cookie -> headers.add(Map.entry("Set-Cookie", cookie.asText())));
         byte[] body;
         JsonNode bodyNode = result.get("body");
         if (bodyNode == null || bodyNode.isNull()) {
@@ -426,38 +453,22 @@ public final class HttpApiServer implements AutoCloseable {
         } else {
             body = bodyNode.asText().getBytes(StandardCharsets.UTF_8);
         }
-        send(exchange, status.asInt(), body);
+        return new Answer(status.asInt(), headers, body);
     }
 
-    private static void sendError(HttpExchange exchange, String requestId, int status, String message)
-            throws IOException {
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", "application/json");
-        headers.set("apigw-requestid", requestId);
+    /** An answer API Gateway gives itself: {@code {"message": "..."}}, never exception names or details. */
+    private static Answer gatewayError(String requestId, int status, String message) {
         ObjectNode body = Json.object();
         body.put("message", message);
-        send(exchange, status, Json.write(body).getBytes(StandardCharsets.UTF_8));
+        return new Answer(status, List.of(Map.entry("Content-Type", "application/json"), Map.entry("apigw-requestid", requestId)),
+                Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void respondQuietly(HttpExchange exchange, String requestId, int status, String message) {
-        try {
-            exchange.getResponseHeaders().clear();
-            sendError(exchange, requestId, status, message);
-        } catch (IOException | IllegalStateException alreadySent) {
-            LOG.log(Level.DEBUG, "request {0}: could not send the {1} answer", requestId, status);
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        boolean noBody = body.length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD")
-                || status == 204 || status == 304;
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            // Closing flushes the answer before the server drains a request body it did not read (413).
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private static void write(Request request, Response response, Callback callback, Answer answer) {
+        response.setStatus(answer.status());
+        answer.headers().forEach(header -> response.getHeaders().add(header.getKey(), header.getValue()));
+        boolean noBody = request.getMethod().equalsIgnoreCase("HEAD") || answer.status() == 204 || answer.status() == 304;
+        response.write(true, ByteBuffer.wrap(noBody ? new byte[0] : answer.body()), callback);
     }
 
     /** Shaped like API Gateway's ids ({@code JKJaXmPLvHcESHA=}). */

@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsExcept
 /**
  * {@code ./hookline local}: Hookline on this machine, no Docker, no AWS account. The embedded engines (or the
  * services at {@code AWS_ENDPOINT_URL}, e.g. LocalStack or moto) host the template's tables and queues, and the
- * template's own functions serve the API. Only here are http and loopback webhook URLs allowed.
+ * template's own functions serve the API. Only here are http and loopback webhook URLs allowed, unless
+ * {@code --url-policy deployed} applies the deployed policy.
  */
 final class LocalCommand {
 
@@ -60,7 +61,8 @@ final class LocalCommand {
     }
 
     static final CommandLine COMMAND = new CommandLine("local", """
-            usage: ./hookline local [--port N] [--data-dir DIR] [--state-file PATH] [--company ID] [--detach]
+            usage: ./hookline local [--port N] [--data-dir DIR] [--state-file PATH] [--company ID]
+                                    [--url-policy local|deployed] [--detach]
 
             Runs Hookline on embedded DynamoDB Local and ElasticMQ (or the services at AWS_ENDPOINT_URL), serving
             template.yaml's functions behind an emulated HTTP API on 127.0.0.1.
@@ -69,21 +71,33 @@ final class LocalCommand {
               --state-file PATH  where the API URL, key and endpoints are written once the API answers
                                  (default DIR/state.json)
               --company ID       tenant of the minted admin key (default dev-company)
+              --url-policy P     local (default): webhook URLs may use http and loopback/private addresses;
+                                 deployed: https and globally reachable addresses only, as deployed stacks
               --detach           run in the background and return once the API answers; ./hookline stop ends it.
                                  When a stack is already running (or starting), waits for it and reuses it.""",
-            null, Set.of("port", "data-dir", "state-file", "company"), Set.of("detach"), Set.of());
+            null, Set.of("port", "data-dir", "state-file", "company", "url-policy"), Set.of("detach"), Set.of());
 
     /** How long {@code --detach} waits for the API; the build has finished by then, only the JVM starts. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     /** What a local run is told by its command line. */
-    record Settings(Path template, Path dataDir, Path stateFile, int port, String company) {
+    record Settings(Path template, Path dataDir, Path stateFile, int port, String company, boolean deployedUrlPolicy) {
+
+        Settings(Path template, Path dataDir, Path stateFile, int port, String company) {
+            this(template, dataDir, stateFile, port, company, false);
+        }
 
         static Settings of(CommandLine.Args args) {
             Path dataDir = args.path("data-dir", Workspace.dataDir());
+            boolean deployed = switch (args.get("url-policy", "local")) {
+                case "local" -> false;
+                case "deployed" -> true;
+                default -> throw new CommandLine.UsageException("--url-policy is local or deployed, got '"
+                        + args.get("url-policy", "") + "'");
+            };
             return new Settings(Workspace.template(), dataDir,
                     args.path("state-file", dataDir.resolve("state.json")), args.port("port", DEFAULT_PORT, true),
-                    args.get("company", DEFAULT_COMPANY));
+                    args.get("company", DEFAULT_COMPANY), deployed);
         }
 
         Path logFile() {
@@ -143,7 +157,9 @@ final class LocalCommand {
         out.println("  API        " + state.path("api_url").asText());
         out.println("  API key    " + state.path("api_key").asText() + "   (tenant " + state.path("company_id").asText() + ", scopes admin)");
         out.println("  State file " + state.path("state_file").asText() + "   (eval \"$(./hookline env)\" exports both)");
-        out.println("  Webhook URLs may use http and loopback/private addresses here (local mode only).");
+        out.println(state.path("deployed_url_policy").asBoolean()
+                ? "  Webhook URLs follow the deployed policy: https and globally reachable addresses only (--url-policy deployed)."
+                : "  Webhook URLs may use http and loopback/private addresses here (local mode only).");
         out.println();
         out.println("  curl -H 'Authorization: Bearer " + state.path("api_key").asText() + "' " + state.path("api_url").asText() + "/v1/event-types");
         out.println();
@@ -192,8 +208,9 @@ final class LocalCommand {
             System.setProperty("AWS_REGION", region);
             System.setProperty("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
             System.setProperty("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
-            // Local mode only: lets a receiver on this machine get deliveries. Deployed stacks never set it.
-            System.setProperty("ALLOW_PRIVATE_WEBHOOK_URLS", "true");
+            // Local mode only: lets a receiver on this machine get deliveries. Deployed stacks never set it;
+            // --url-policy deployed tries their policy here.
+            System.setProperty("ALLOW_PRIVATE_WEBHOOK_URLS", Boolean.toString(!settings.deployedUrlPolicy()));
 
             Map<String, ResolvedResource> externalResources = new LinkedHashMap<>();
             String secretId = "";
@@ -245,6 +262,7 @@ final class LocalCommand {
         state.put("state_file", settings.stateFile().toString());
         state.put("data_dir", settings.dataDir().toString());
         state.put("log_file", settings.logFile().toString());
+        state.put("deployed_url_policy", settings.deployedUrlPolicy());
         ObjectNode aws = state.putObject("aws");
         aws.put("region", region);
         aws.put("dynamodb_endpoint", dynamoDb.toString());

@@ -1,5 +1,6 @@
 package dev.hookline.local;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -12,8 +13,19 @@ final class Workspace {
     private Workspace() {
     }
 
+    /** {@code hookline.root}, or else the nearest directory up from here that holds template.yaml (tests). */
     static Path root() {
-        return Path.of(System.getProperty("hookline.root", ".")).toAbsolutePath().normalize();
+        String root = System.getProperty("hookline.root");
+        if (root != null) {
+            return Path.of(root).toAbsolutePath().normalize();
+        }
+        Path here = Path.of("").toAbsolutePath();
+        for (Path dir = here; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("template.yaml"))) {
+                return dir;
+            }
+        }
+        return here;
     }
 
     static Path template() {

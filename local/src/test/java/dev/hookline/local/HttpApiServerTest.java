@@ -234,6 +234,29 @@ class HttpApiServerTest {
         assertEquals("413 {\"message\":\"Request Entity Too Large\"}", rawExchange(head, body));
     }
 
+    @Test
+    void aMalformedQueryStringReachesTheFunctionRawAsApiGatewayPassesIt() throws Exception {
+        String head = "GET /v1/echo/q?cursor=%%%&x=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer good-q\r\n\r\n";
+
+        String answer = rawExchange(head, new byte[0]);
+
+        assertTrue(answer.startsWith("201 "), answer);
+        JsonNode event = Json.parse(answer.substring(4)).get("event");
+        assertEquals("cursor=%%%&x=%zz", event.get("rawQueryString").asText());
+        assertEquals("%%%", event.get("queryStringParameters").get("cursor").asText());
+    }
+
+    @Test
+    void requestsTheServerRefusesItselfGetJsonWithoutExceptionNames() throws Exception {
+        for (String target : List.of("/v1/%%%/x", "/v1/echo/a%zzb", "/v1/echo/a%00b")) {
+            String answer = rawExchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", new byte[0]);
+
+            assertEquals("400 {\"message\":\"Bad Request\"}", answer, target);
+        }
+        String badHeader = rawExchange("GET /v1/public HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n", new byte[0]);
+        assertEquals("400 {\"message\":\"Bad Request\"}", badHeader);
+    }
+
     /** Status code and body of one request written by hand (HttpClient cannot send a lying Content-Length). */
     private static String rawExchange(String head, byte[] body) throws IOException {
         URI base = platform.baseUrl();

@@ -12,13 +12,14 @@ import dev.hookline.testing.RepoFiles;
 import dev.hookline.testing.TestReceiver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +184,24 @@ class LocalRunnerIT {
         UserError samePort = assertThrows(UserError.class, () -> LocalCommand.start(new LocalCommand.Settings(
                 RepoFiles.resolve("template.yaml"), otherDir, otherDir.resolve("state.json"), port, "x")));
         assertEquals("port " + port + " on 127.0.0.1 is already in use; choose another with --port N", samePort.getMessage());
+    }
+
+    @Test
+    void answersAMalformedQueryStringLikeTheApiWithAJsonError() throws Exception {
+        URI api = URI.create(apiUrl);
+        try (Socket socket = new Socket(api.getHost(), api.getPort())) {
+            socket.getOutputStream().write(("GET /v1/webhooks?cursor=%%% HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + apiKey + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertTrue(response.startsWith("HTTP/1.1 422 "), response);
+            assertTrue(response.toLowerCase().contains("content-type: application/json"), response);
+            JsonNode error = Json.parse(response.substring(response.indexOf("\r\n\r\n") + 4)).get("error");
+            assertEquals("validation_failed", error.get("code").asText());
+            assertEquals("cursor", error.get("fields").get(0).get("field").asText());
+            assertEquals("invalid_cursor", error.get("fields").get(0).get("code").asText());
+            assertFalse(response.contains("Exception"), response);
+        }
     }
 
     @Test

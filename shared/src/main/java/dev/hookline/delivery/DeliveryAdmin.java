@@ -6,6 +6,8 @@ import dev.hookline.auth.Scope;
 import dev.hookline.delivery.DeliveryMessages.Delivery;
 import dev.hookline.delivery.DeliveryRecord.Status;
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.ErrorCode;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
 import dev.hookline.storage.DeliveryLog;
@@ -63,7 +65,7 @@ public final class DeliveryAdmin {
             Optional<String> cursor, int limit) {
         Webhook webhook = webhooks.get(principal, webhookId);
         Set<Status> statuses = status.map(text -> Set.of(Status.parse(text).orElseThrow(() -> ApiException.validation(
-                "status", "invalid_value", "status is one of retrying, succeeded, failed, aborted, parked, queued."))))
+                "status", FieldCode.INVALID_VALUE, "status is one of retrying, succeeded, failed, aborted, parked, queued."))))
                 .orElse(Set.of());
         return log.list(webhook.id(), statuses, cursor, limit);
     }
@@ -79,16 +81,16 @@ public final class DeliveryAdmin {
         Webhook webhook = webhooks.get(principal, webhookId);
         DeliveryRecord record = find(webhook, deliveryId);
         if (!record.status().terminal()) {
-            throw ApiException.conflict("delivery_in_progress", "This delivery is still being attempted or is parked.");
+            throw ApiException.conflict(ErrorCode.DELIVERY_IN_PROGRESS, "This delivery is still being attempted or is parked.");
         }
         if (record.payload().isEmpty()) {
-            throw ApiException.conflict("payload_not_retained",
+            throw ApiException.conflict(ErrorCode.PAYLOAD_NOT_RETAINED,
                     "The payload of this delivery is no longer kept (only failed and parked deliveries keep theirs).");
         }
         Optional<Integer> series = log.requeue(webhook.id(), deliveryId, Set.of(record.status()), Optional.empty(),
                 clock.instant());
         if (series.isEmpty()) {
-            throw ApiException.conflict("concurrent_modification", "The delivery changed meanwhile; read it again.");
+            throw ApiException.conflict(ErrorCode.CONCURRENT_MODIFICATION, "The delivery changed meanwhile; read it again.");
         }
         ObjectNode payload = (ObjectNode) Json.parse(record.payload().get());
         send(new Delivery(deliveryId, webhook.id(), webhook.companyId(), record.eventId(), series.get(), payload, false,
@@ -104,10 +106,10 @@ public final class DeliveryAdmin {
         try {
             from = Instant.parse(since == null ? "" : since);
         } catch (DateTimeParseException e) {
-            throw ApiException.validation("since", "invalid_value", "since is an RFC 3339 UTC time, e.g. 2026-11-23T10:00:00Z.");
+            throw ApiException.validation("since", FieldCode.INVALID_VALUE, "since is an RFC 3339 UTC time, e.g. 2026-11-23T10:00:00Z.");
         }
         if (from.isAfter(clock.instant())) {
-            throw ApiException.validation("since", "out_of_range", "since is in the future.");
+            throw ApiException.validation("since", FieldCode.OUT_OF_RANGE, "since is in the future.");
         }
         send(DeliveryMessages.recoverCommand(webhook.id(), webhook.companyId(), from, Optional.empty()));
         return new Accepted(Optional.empty(), "recover");

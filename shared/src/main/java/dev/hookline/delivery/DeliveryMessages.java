@@ -87,7 +87,7 @@ public final class DeliveryMessages {
         try {
             node = Json.parse(body);
         } catch (Json.MalformedJsonException e) {
-            throw new InvalidMessage("not JSON");
+            throw new InvalidMessage("not JSON (" + e.code().code() + ")");
         }
         if (!node.isObject()) {
             throw new InvalidMessage("not a JSON object");

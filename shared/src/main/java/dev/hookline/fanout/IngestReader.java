@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,11 @@ public final class IngestReader {
 
     /** Limit on a producer message (after SNS unwrapping); keeps every delivery message far below SQS's 256 KiB. */
     public static final int MAX_EVENT_BYTES = 64 * 1024;
+    /**
+     * Nesting a producer message may use: far below the JSON limit, so the delivery message, which holds the
+     * event's data one level deeper, can always be written.
+     */
+    public static final int MAX_DEPTH = 100;
     /** Top-level field that marks a continuation message (docs/fanout.md); never sent by producers. */
     public static final String CONTINUATION = "hookline_continuation";
 
@@ -113,7 +120,7 @@ public final class IngestReader {
         try {
             node = Json.parse(text);
         } catch (Json.MalformedJsonException e) {
-            throw new InvalidMessageException("malformed_json", e.getMessage());
+            throw new InvalidMessageException(e.code().code(), e.getMessage());
         }
         if (!node.isObject()) {
             throw new InvalidMessageException("invalid_envelope", "The message must be a JSON object.");
@@ -160,8 +167,11 @@ public final class IngestReader {
             }
         });
         if (errors.isEmpty() && (hasUnsendableText(data) || (changes != null && hasUnsendableText(changes)))) {
-            errors.add(new FieldError("data", "invalid_characters",
-                    "Contains an unpaired surrogate or U+FFFE/U+FFFF, which SQS cannot carry."));
+            errors.add(new FieldError("data", "invalid_characters", "Contains U+FFFE or U+FFFF, which SQS cannot carry."));
+        }
+        if (errors.isEmpty()) {
+            tooDeep("data", data, errors);
+            tooDeep("changes", changes, errors);
         }
         if (!errors.isEmpty()) {
             throw InvalidMessageException.of(errors);
@@ -259,7 +269,7 @@ public final class IngestReader {
         return valid ? (ObjectNode) node : null;
     }
 
-    /** Lone surrogates and U+FFFE/U+FFFF parse from JSON escapes but are refused in SQS message bodies. */
+    /** U+FFFE/U+FFFF parse from JSON escapes but are refused in SQS message bodies (Json refuses lone surrogates). */
     private static boolean hasUnsendableText(JsonNode node) {
         if (node.isTextual()) {
             return unsendable(node.asText());
@@ -281,17 +291,28 @@ public final class IngestReader {
     }
 
     private static boolean unsendable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\uFFFE' || c == '\uFFFF') {
-                return true;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
+        return text.indexOf('\uFFFE') >= 0 || text.indexOf('\uFFFF') >= 0;
+    }
+
+    /** {@code node} sits at level 2 of the message, whose own object is level 1. */
+    private static void tooDeep(String field, JsonNode node, List<FieldError> errors) {
+        if (node != null && 1 + depth(node) > MAX_DEPTH) {
+            errors.add(new FieldError(field, "too_deep", "The message nests deeper than " + MAX_DEPTH + " levels."));
+        }
+    }
+
+    /** Levels of nesting of a value, a scalar being 0 and an empty object or array 1. */
+    private static int depth(JsonNode root) {
+        int deepest = 0;
+        Deque<Map.Entry<JsonNode, Integer>> pending = new ArrayDeque<>();
+        pending.push(Map.entry(root, 1));
+        while (!pending.isEmpty()) {
+            Map.Entry<JsonNode, Integer> next = pending.pop();
+            if (next.getKey().isContainerNode()) {
+                deepest = Math.max(deepest, next.getValue());
+                next.getKey().forEach(child -> pending.push(Map.entry(child, next.getValue() + 1)));
             }
         }
-        return false;
+        return deepest;
     }
 }

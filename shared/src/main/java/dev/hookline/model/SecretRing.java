@@ -14,8 +14,12 @@ public record SecretRing(EncryptedSecret current, List<Retired> retired) {
 
     /** Overlap during which the previous secret still signs deliveries (Svix and Standard Webhooks practice). */
     public static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
-    /** Upper bound on retired secrets kept, so repeated rotations cannot grow a record (and each signature header) without bound. */
-    public static final int MAX_RETIRED = 10;
+    /**
+     * Most secrets that sign one delivery: the current one and two retired ones still in their overlap (after two
+     * rotations within 24 h, three signatures). A third rotation in the overlap ends the oldest one's early. Bounds
+     * the signature header, the HMACs per delivery and the record, however often a tenant rotates.
+     */
+    public static final int MAX_SIGNING_SECRETS = 3;
 
     public record Retired(EncryptedSecret secret, Instant validUntil) {
     }
@@ -32,7 +36,9 @@ public record SecretRing(EncryptedSecret current, List<Retired> retired) {
     public List<EncryptedSecret> signingAt(Instant now) {
         List<EncryptedSecret> signing = new ArrayList<>();
         signing.add(current);
-        retired.stream().filter(r -> r.validUntil().isAfter(now)).forEach(r -> signing.add(r.secret()));
+        // The limit also bounds rings written when up to ten retired secrets were kept.
+        retired.stream().filter(r -> r.validUntil().isAfter(now)).limit(MAX_SIGNING_SECRETS - 1)
+                .forEach(r -> signing.add(r.secret()));
         return signing;
     }
 
@@ -40,7 +46,7 @@ public record SecretRing(EncryptedSecret current, List<Retired> retired) {
     public SecretRing rotate(EncryptedSecret next, Instant now) {
         List<Retired> kept = new ArrayList<>();
         kept.add(new Retired(current, now.plus(ROTATION_OVERLAP)));
-        retired.stream().filter(r -> r.validUntil().isAfter(now)).limit(MAX_RETIRED - 1).forEach(kept::add);
+        retired.stream().filter(r -> r.validUntil().isAfter(now)).limit(MAX_SIGNING_SECRETS - 2).forEach(kept::add);
         return new SecretRing(next, kept);
     }
 }

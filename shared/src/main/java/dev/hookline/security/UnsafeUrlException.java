@@ -1,5 +1,7 @@
 package dev.hookline.security;
 
+import dev.hookline.errors.FieldCode;
+
 /**
  * A webhook target URL was refused by {@link UrlGuard}.
  *
@@ -9,22 +11,23 @@ package dev.hookline.security;
  */
 public final class UnsafeUrlException extends RuntimeException {
 
-    public static final String INVALID_URL = "invalid_url";
-    public static final String SCHEME_NOT_ALLOWED = "scheme_not_allowed";
-    public static final String URL_TOO_LONG = "url_too_long";
-    public static final String CREDENTIALS_NOT_ALLOWED = "credentials_not_allowed";
-    public static final String UNRESOLVABLE_HOST = "unresolvable_host";
-    public static final String ADDRESS_NOT_ALLOWED = "address_not_allowed";
+    // The guard's refusal reasons; they reach API clients unchanged as the url field's code.
+    public static final FieldCode INVALID_URL = FieldCode.INVALID_URL;
+    public static final FieldCode SCHEME_NOT_ALLOWED = FieldCode.SCHEME_NOT_ALLOWED;
+    public static final FieldCode URL_TOO_LONG = FieldCode.TOO_LONG;
+    public static final FieldCode CREDENTIALS_NOT_ALLOWED = FieldCode.CREDENTIALS_NOT_ALLOWED;
+    public static final FieldCode UNRESOLVABLE_HOST = FieldCode.UNRESOLVABLE_HOST;
+    public static final FieldCode ADDRESS_NOT_ALLOWED = FieldCode.ADDRESS_NOT_ALLOWED;
 
-    private final String code;
+    private final FieldCode code;
 
-    UnsafeUrlException(String code, String message) {
+    UnsafeUrlException(FieldCode code, String message) {
         // No cause on purpose: URISyntaxException and friends quote the whole URL, query string included.
         super(message);
         this.code = code;
     }
 
-    public String code() {
+    public FieldCode code() {
         return code;
     }
 }

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,7 +24,10 @@ public final class UrlGuard {
     /** What a deployment may reach. */
     public record Policy(boolean allowHttp, boolean allowPrivateNetworks) {
 
-        /** https only, public addresses only: every deployed stage, Lambda included (its runtime API is on loopback). */
+        /**
+         * https only, globally reachable addresses only ({@link GlobalAddresses}): every deployed stage, Lambda
+         * included (its runtime API is on loopback).
+         */
         public static Policy deployed() {
             return new Policy(false, false);
         }
@@ -47,37 +49,6 @@ public final class UrlGuard {
         }
     }
 
-    // Special-purpose ranges (RFC 6890 and friends) that no webhook may target: private, loopback,
-    // link-local (cloud metadata), shared CGNAT, documentation, benchmarking, multicast and reserved.
-    private static final List<Cidr> BLOCKED = List.of(
-            Cidr.parse("0.0.0.0/8"),
-            Cidr.parse("10.0.0.0/8"),
-            Cidr.parse("100.64.0.0/10"),
-            Cidr.parse("127.0.0.0/8"),
-            Cidr.parse("169.254.0.0/16"),
-            Cidr.parse("172.16.0.0/12"),
-            Cidr.parse("192.0.0.0/24"),
-            Cidr.parse("192.0.2.0/24"),
-            Cidr.parse("192.168.0.0/16"),
-            Cidr.parse("198.18.0.0/15"),
-            Cidr.parse("198.51.100.0/24"),
-            Cidr.parse("203.0.113.0/24"),
-            Cidr.parse("224.0.0.0/4"),
-            Cidr.parse("240.0.0.0/4"),
-            Cidr.parse("::/128"),
-            Cidr.parse("::1/128"),
-            Cidr.parse("fc00::/7"),
-            Cidr.parse("fe80::/10"),
-            Cidr.parse("fec0::/10"),
-            Cidr.parse("ff00::/8"));
-
-    // IPv6 ranges that carry an IPv4 address; they are as dangerous as the IPv4 address they carry.
-    private static final List<EmbeddedIpv4> EMBEDDING = List.of(
-            new EmbeddedIpv4(Cidr.parse("::ffff:0:0/96"), 12),
-            new EmbeddedIpv4(Cidr.parse("::/96"), 12),
-            new EmbeddedIpv4(Cidr.parse("64:ff9b::/96"), 12),
-            new EmbeddedIpv4(Cidr.parse("2002::/16"), 2));
-
     private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     private static final Pattern CANONICAL_IPV4 = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
     // WHATWG URL "ends in a number": such a host is an IPv4 address to browsers and inet_aton, never a DNS name.
@@ -98,7 +69,7 @@ public final class UrlGuard {
         return uri;
     }
 
-    /** Everything that can be checked without DNS, including IP-literal hosts against the block list. */
+    /** Everything that can be checked without DNS, including IP-literal hosts against the address policy. */
     public URI checkSyntax(String url) {
         if (url == null || url.isEmpty()) {
             throw invalid("Webhook URL is required");
@@ -148,7 +119,7 @@ public final class UrlGuard {
 
     /**
      * Resolves the URI's host and returns its addresses, refusing if resolution fails or if any address is
-     * blocked (fail closed: a host with one private answer is a rebinding attempt). Connect only to these.
+     * refused (fail closed: a host with one private answer is a rebinding attempt). Connect only to these.
      */
     public List<InetAddress> resolveVetted(URI uri) {
         String host = uri.getHost();
@@ -179,25 +150,10 @@ public final class UrlGuard {
         return List.copyOf(addresses);
     }
 
-    /** True if the address is in a special-purpose range, directly or as an IPv4 address embedded in IPv6. */
-    public static boolean isBlocked(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (BLOCKED.stream().anyMatch(cidr -> cidr.contains(bytes))) {
-            return true;
-        }
-        for (EmbeddedIpv4 embedding : EMBEDDING) {
-            if (embedding.range().contains(bytes)) {
-                byte[] ipv4 = Arrays.copyOfRange(bytes, embedding.offset(), embedding.offset() + 4);
-                return BLOCKED.stream().anyMatch(cidr -> cidr.contains(ipv4));
-            }
-        }
-        return false;
-    }
-
     private void vet(String host, InetAddress address) {
-        if (!policy.allowPrivateNetworks() && isBlocked(address)) {
-            throw new UnsafeUrlException(UnsafeUrlException.ADDRESS_NOT_ALLOWED,
-                    "Host " + host + " points to a private, loopback, link-local or reserved address");
+        if (!policy.allowPrivateNetworks() && !GlobalAddresses.isGloballyReachable(address)) {
+            throw new UnsafeUrlException(UnsafeUrlException.ADDRESS_NOT_ALLOWED, "Host " + host
+                    + " points to an address that is not globally reachable (private, loopback, link-local, reserved or special-purpose)");
         }
     }
 
@@ -244,49 +200,5 @@ public final class UrlGuard {
 
     private static UnsafeUrlException unresolvable(String host) {
         return new UnsafeUrlException(UnsafeUrlException.UNRESOLVABLE_HOST, "Host " + host + " could not be resolved");
-    }
-
-    private record EmbeddedIpv4(Cidr range, int offset) {
-    }
-
-    private record Cidr(byte[] network, int prefixLength) {
-
-        static Cidr parse(String notation) {
-            int slash = notation.indexOf('/');
-            String literal = notation.substring(0, slash);
-            byte[] network;
-            try {
-                network = InetAddress.getByName(literal).getAddress(); // literal only, no DNS
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("not an IP literal: " + literal, e);
-            }
-            if (literal.indexOf(':') >= 0 && network.length == 4) {
-                // InetAddress folds ::ffff:a.b.c.d into IPv4; the table needs the IPv6 prefix as written.
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xff;
-                mapped[11] = (byte) 0xff;
-                System.arraycopy(network, 0, mapped, 12, 4);
-                network = mapped;
-            }
-            return new Cidr(network, Integer.parseInt(notation.substring(slash + 1)));
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int fullBytes = prefixLength / 8;
-            for (int i = 0; i < fullBytes; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int remainingBits = prefixLength % 8;
-            if (remainingBits == 0) {
-                return true;
-            }
-            int mask = 0xff << (8 - remainingBits);
-            return (address[fullBytes] & mask) == (network[fullBytes] & mask);
-        }
     }
 }

@@ -29,8 +29,18 @@ public final class SigningSecrets {
     }
 
     /**
+     * The secret in the form the official Standard Webhooks libraries take: a {@code whsec_} secret as it is, a
+     * custom one as {@code whsec_} + base64 of its UTF-8 bytes. Both forms are the same HMAC key, so what a
+     * create or rotate returns in this form verifies as returned, and signatures do not change.
+     */
+    public static String standardForm(String secret) {
+        return secret.startsWith(PREFIX) ? secret
+                : PREFIX + Base64.getEncoder().encodeToString(keyBytes(secret));
+    }
+
+    /**
      * The HMAC key: the decoded part of a {@code whsec_} secret, otherwise the UTF-8 bytes of an acceptable
-     * custom secret. Throws IllegalArgumentException (never quoting the secret) for anything else, so a
+     * custom secret (stored as such before custom secrets were kept in {@link #standardForm}). Throws IllegalArgumentException (never quoting the secret) for anything else, so a
      * misconfigured endpoint fails loudly instead of signing with a weak key.
      */
     public static byte[] keyBytes(String secret) {

@@ -1,6 +1,7 @@
 package dev.hookline.storage;
 
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.FieldCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -27,6 +28,6 @@ public final class Cursors {
         } catch (IllegalArgumentException e) {
             // fall through to the validation error
         }
-        throw ApiException.validation("cursor", "invalid_cursor", "The cursor is not one this listing returned.");
+        throw ApiException.validation("cursor", FieldCode.INVALID_CURSOR, "The cursor is not one this listing returned.");
     }
 }

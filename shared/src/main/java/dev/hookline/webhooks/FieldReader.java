@@ -2,6 +2,8 @@ package dev.hookline.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.ErrorCode;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.errors.FieldError;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,7 +21,7 @@ final class FieldReader {
 
     FieldReader(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("invalid_body", "The request body must be a JSON object.");
+            throw ApiException.badRequest(ErrorCode.INVALID_BODY, "The request body must be a JSON object.");
         }
         this.body = body;
     }
@@ -41,9 +43,9 @@ final class FieldReader {
         while (names.hasNext()) {
             String name = names.next();
             if (readOnly.contains(name)) {
-                error(name, "read_only", "This field cannot be set here.");
+                error(name, FieldCode.READ_ONLY, "This field cannot be set here.");
             } else if (!known.contains(name)) {
-                error(name, "unknown_field", "Unknown field.");
+                error(name, FieldCode.UNKNOWN_FIELD, "Unknown field.");
             }
         }
     }
@@ -53,21 +55,25 @@ final class FieldReader {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             if (required) {
-                error(field, "required", "This field is required.");
+                error(field, FieldCode.REQUIRED, "This field is required.");
             }
             return null;
         }
         if (!value.isTextual()) {
-            error(field, "invalid_type", "Expected a string.");
+            error(field, FieldCode.INVALID_TYPE, "Expected a string.");
+            return null;
+        }
+        if (hasControlCharacters(value.asText())) {
+            controlCharacters(field);
             return null;
         }
         String text = value.asText().strip();
         if (required && text.isEmpty()) {
-            error(field, "required", "This field must not be empty.");
+            error(field, FieldCode.REQUIRED, "This field must not be empty.");
             return null;
         }
         if (text.length() > maxLength) {
-            error(field, "too_long", "At most " + maxLength + " characters.");
+            error(field, FieldCode.TOO_LONG, "At most " + maxLength + " characters.");
             return null;
         }
         return text;
@@ -79,7 +85,7 @@ final class FieldReader {
             return null;
         }
         if (!value.isBoolean()) {
-            error(field, "invalid_type", "Expected true or false.");
+            error(field, FieldCode.INVALID_TYPE, "Expected true or false.");
             return null;
         }
         return value.asBoolean();
@@ -91,19 +97,28 @@ final class FieldReader {
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            error(field, "invalid_type", "Expected an integer.");
+            error(field, FieldCode.INVALID_TYPE, "Expected an integer.");
             return null;
         }
         int number = value.asInt();
         if (number < min || number > max) {
-            error(field, "out_of_range", "Must be between " + min + " and " + max + ".");
+            error(field, FieldCode.OUT_OF_RANGE, "Must be between " + min + " and " + max + ".");
             return null;
         }
         return number;
     }
 
-    void error(String field, String code, String message) {
-        errors.add(new FieldError(field, code, message));
+    /** C0 and C1 controls (NUL, tab, newline, ESC, DEL, ...): invisible, and unsafe in logs, headers and UIs. */
+    static boolean hasControlCharacters(String text) {
+        return text.chars().anyMatch(c -> Character.getType(c) == Character.CONTROL);
+    }
+
+    void controlCharacters(String field) {
+        error(field, FieldCode.INVALID_CHARACTERS, "Control characters (U+0000-U+001F, U+007F-U+009F) are not allowed.");
+    }
+
+    void error(String field, FieldCode code, String message) {
+        errors.add(new FieldError(field, code.code(), message));
     }
 
     boolean hasErrors() {

@@ -1,6 +1,7 @@
 package dev.hookline.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.model.EventType;
 import dev.hookline.model.Webhook;
 import dev.hookline.rules.EventCatalog;
@@ -61,7 +62,7 @@ public final class WebhookRequests {
         String url = url(reader, true);
         List<EventType> events = events(reader, null);
         if (events == null && !reader.has("events") && !reader.has("resource") && !reader.has("trigger")) {
-            reader.error("events", "required", "Give either resource and trigger, or events.");
+            reader.error("events", FieldCode.REQUIRED, "Give either resource and trigger, or events.");
         }
         String identifier = identifier(reader);
         Boolean propagate = reader.bool("triggered_by_child_resources");
@@ -70,10 +71,10 @@ public final class WebhookRequests {
         Map<String, String> metadata = metadata(reader);
         String secret = reader.string("secret", false, 256);
         if (secret != null && !secret.startsWith("whsec_") && !SigningSecrets.isAcceptableCustomSecret(secret)) {
-            reader.error("secret", "weak_secret", "A custom secret needs 32 to 256 printable characters without spaces.");
+            reader.error("secret", FieldCode.WEAK_SECRET, "A custom secret needs 32 to 256 printable characters without spaces.");
         }
         if (secret != null && secret.startsWith("whsec_") && !validStandardSecret(secret)) {
-            reader.error("secret", "invalid_secret", "A whsec_ secret must carry base64 of 24 to 64 bytes.");
+            reader.error("secret", FieldCode.INVALID_SECRET, "A whsec_ secret must carry base64 of 24 to 64 bytes.");
         }
         reader.throwIfInvalid();
         return new NewWebhook(name, description, url, events, identifier, Boolean.TRUE.equals(propagate),
@@ -144,7 +145,7 @@ public final class WebhookRequests {
     private List<EventType> events(FieldReader reader, List<EventType> current) {
         boolean pair = reader.has("resource") || reader.has("trigger");
         if (pair && reader.has("events")) {
-            reader.error("events", "conflicting_fields", "Give either resource and trigger, or events, not both.");
+            reader.error("events", FieldCode.CONFLICTING_FIELDS, "Give either resource and trigger, or events, not both.");
             return null;
         }
         if (reader.has("events")) {
@@ -157,7 +158,7 @@ public final class WebhookRequests {
         String trigger = reader.string("trigger", current == null, 32);
         if (current != null && (resource == null || trigger == null)) {
             if (current.size() != 1) {
-                reader.error(resource == null ? "resource" : "trigger", "required",
+                reader.error(resource == null ? "resource" : "trigger", FieldCode.REQUIRED,
                         "This webhook has several events: give both resource and trigger, or events.");
                 return null;
             }
@@ -169,16 +170,16 @@ public final class WebhookRequests {
         }
         boolean known = true;
         if (!catalog.resources().contains(resource)) {
-            reader.error("resource", "unknown_resource", "Unknown resource; one of " + catalog.resources() + ".");
+            reader.error("resource", FieldCode.UNKNOWN_RESOURCE, "Unknown resource; one of " + catalog.resources() + ".");
             known = false;
         }
         if (!catalog.triggers().contains(trigger)) {
-            reader.error("trigger", "unknown_trigger", "Unknown trigger; one of " + catalog.triggers() + ".");
+            reader.error("trigger", FieldCode.UNKNOWN_TRIGGER, "Unknown trigger; one of " + catalog.triggers() + ".");
             known = false;
         }
         EventType type = new EventType(resource, trigger);
         if (known && !catalog.isSubscribable(type)) {
-            reader.error("trigger", "unsupported_event_type",
+            reader.error("trigger", FieldCode.UNSUPPORTED_EVENT_TYPE,
                     "Resource '" + resource + "' has no trigger '" + trigger + "'; see GET /v1/event-types.");
             return null;
         }
@@ -188,12 +189,12 @@ public final class WebhookRequests {
     private List<EventType> eventList(FieldReader reader) {
         JsonNode node = reader.node("events");
         if (!node.isArray()) {
-            reader.error("events", "invalid_type", "Expected an array of \"resource.trigger\" strings.");
+            reader.error("events", FieldCode.INVALID_TYPE, "Expected an array of \"resource.trigger\" strings.");
             return null;
         }
         int max = WebhookStore.maxEventsPerWebhook();
         if (node.isEmpty() || node.size() > max) {
-            reader.error("events", "out_of_range", "Give between 1 and " + max + " event types.");
+            reader.error("events", FieldCode.OUT_OF_RANGE, "Give between 1 and " + max + " event types.");
             return null;
         }
         Set<EventType> types = new LinkedHashSet<>();
@@ -201,20 +202,20 @@ public final class WebhookRequests {
             String field = "events[" + i + "]";
             JsonNode element = node.get(i);
             if (!element.isTextual()) {
-                reader.error(field, "invalid_type", "Expected a \"resource.trigger\" string.");
+                reader.error(field, FieldCode.INVALID_TYPE, "Expected a \"resource.trigger\" string.");
                 continue;
             }
             EventType type;
             try {
                 type = EventType.parse(element.asText());
             } catch (IllegalArgumentException e) {
-                reader.error(field, "invalid_event_type", "Expected \"resource.trigger\", e.g. \"ticket.create\".");
+                reader.error(field, FieldCode.INVALID_EVENT_TYPE, "Expected \"resource.trigger\", e.g. \"ticket.create\".");
                 continue;
             }
             if (!catalog.isSubscribable(type)) {
-                reader.error(field, "unsupported_event_type", "Unknown event type '" + type + "'; see GET /v1/event-types.");
+                reader.error(field, FieldCode.UNSUPPORTED_EVENT_TYPE, "Unknown event type '" + type + "'; see GET /v1/event-types.");
             } else if (!types.add(type)) {
-                reader.error(field, "duplicate", "Listed more than once.");
+                reader.error(field, FieldCode.DUPLICATE, "Listed more than once.");
             }
         }
         return reader.hasErrors() ? null : new ArrayList<>(types);
@@ -227,7 +228,7 @@ public final class WebhookRequests {
             return null;
         }
         if (!IDENTIFIER.matcher(identifier).matches()) {
-            reader.error("identifier", "invalid_identifier", "Letters, digits and _ . : - only (a resource GUID).");
+            reader.error("identifier", FieldCode.INVALID_IDENTIFIER, "Letters, digits and _ . : - only (a resource GUID).");
             return null;
         }
         return identifier;
@@ -239,22 +240,26 @@ public final class WebhookRequests {
             return null;
         }
         if (!node.isObject()) {
-            reader.error("metadata", "invalid_type", "Expected an object of string values.");
+            reader.error("metadata", FieldCode.INVALID_TYPE, "Expected an object of string values.");
             return null;
         }
         if (node.size() > MAX_METADATA_ENTRIES) {
-            reader.error("metadata", "too_many_entries", "At most " + MAX_METADATA_ENTRIES + " entries.");
+            reader.error("metadata", FieldCode.TOO_MANY_ENTRIES, "At most " + MAX_METADATA_ENTRIES + " entries.");
             return null;
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         node.properties().forEach(entry -> {
             String field = "metadata." + entry.getKey();
             if (entry.getKey().isEmpty() || entry.getKey().length() > MAX_METADATA_KEY) {
-                reader.error(field, "invalid_key", "Keys have 1 to " + MAX_METADATA_KEY + " characters.");
+                reader.error(field, FieldCode.INVALID_KEY, "Keys have 1 to " + MAX_METADATA_KEY + " characters.");
+            } else if (FieldReader.hasControlCharacters(entry.getKey())) {
+                reader.controlCharacters(field);
             } else if (!entry.getValue().isTextual()) {
-                reader.error(field, "invalid_type", "Expected a string.");
+                reader.error(field, FieldCode.INVALID_TYPE, "Expected a string.");
+            } else if (FieldReader.hasControlCharacters(entry.getValue().asText())) {
+                reader.controlCharacters(field);
             } else if (entry.getValue().asText().length() > MAX_METADATA_VALUE) {
-                reader.error(field, "too_long", "At most " + MAX_METADATA_VALUE + " characters.");
+                reader.error(field, FieldCode.TOO_LONG, "At most " + MAX_METADATA_VALUE + " characters.");
             } else {
                 metadata.put(entry.getKey(), entry.getValue().asText());
             }

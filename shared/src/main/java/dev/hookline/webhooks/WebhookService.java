@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hookline.auth.Principal;
 import dev.hookline.auth.Scope;
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.ErrorCode;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.json.Json;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
@@ -72,7 +74,7 @@ public final class WebhookService {
     public WithSecret create(Principal principal, JsonNode body, Optional<String> idempotencyKey) {
         principal.require(Scope.ADMIN);
         idempotencyKey.filter(key -> !IDEMPOTENCY_KEY.matcher(key).matches()).ifPresent(key -> {
-            throw ApiException.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+            throw ApiException.badRequest(ErrorCode.INVALID_IDEMPOTENCY_KEY, "Idempotency-Key must be 1 to 255 visible ASCII characters.");
         });
         String fingerprint = fingerprint(body);
         Instant now = clock.instant();
@@ -84,7 +86,7 @@ public final class WebhookService {
         }
         WebhookRequests.NewWebhook request = requests.parseCreate(body);
         String id = UUID.randomUUID().toString();
-        String secret = request.customSecret().orElseGet(SigningSecrets::generate);
+        String secret = request.customSecret().map(SigningSecrets::standardForm).orElseGet(SigningSecrets::generate);
         EncryptedSecret sealed = cipher.seal(secret, Webhook.secretContext(principal.companyId(), id));
         Webhook webhook = new Webhook(id, principal.companyId(), request.name(), request.description(), request.url(),
                 request.events(), request.identifier(), request.triggeredByChildResources(), request.retries(),
@@ -96,7 +98,7 @@ public final class WebhookService {
         } catch (WebhookStore.IdempotencyKeyTakenException e) {
             // A concurrent retry with the same key won the race: answer as it did.
             return replay(principal, idempotencyKey.orElseThrow(), fingerprint, now)
-                    .orElseThrow(() -> ApiException.conflict("idempotency_conflict", "A request with this Idempotency-Key is in progress."));
+                    .orElseThrow(() -> ApiException.conflict(ErrorCode.IDEMPOTENCY_CONFLICT, "A request with this Idempotency-Key is in progress."));
         }
         return new WithSecret(webhook, secret, false);
     }
@@ -159,11 +161,11 @@ public final class WebhookService {
         // The payload is checked byte for byte: no trimming, or a body with surrounding whitespace would fail.
         JsonNode payloadNode = reader.node("payload");
         if (payloadNode == null || !payloadNode.isTextual()) {
-            reader.error("payload", "required", "Give the raw request body as a string.");
+            reader.error("payload", FieldCode.REQUIRED, "Give the raw request body as a string.");
         }
         JsonNode headers = reader.node("headers");
         if (headers == null || !headers.isObject()) {
-            reader.error("headers", "required", "Give the webhook-id, webhook-timestamp and webhook-signature headers.");
+            reader.error("headers", FieldCode.REQUIRED, "Give the webhook-id, webhook-timestamp and webhook-signature headers.");
         }
         reader.throwIfInvalid();
         List<String> secrets = signingSecrets(webhook, clock.instant());
@@ -180,14 +182,14 @@ public final class WebhookService {
     private Optional<WithSecret> replay(Principal principal, String key, String fingerprint, Instant now) {
         return store.findIdempotencyRecord(principal.companyId(), key, now).map(record -> {
             if (!record.fingerprint().equals(fingerprint)) {
-                throw ApiException.of(422, "idempotency_key_reused",
+                throw ApiException.of(422, ErrorCode.IDEMPOTENCY_KEY_REUSED,
                         "This Idempotency-Key was used with a different request body.");
             }
             Webhook webhook = store.find(principal.companyId(), record.webhookId())
                     .filter(w -> !w.deleted())
-                    .orElseThrow(() -> ApiException.conflict("idempotency_key_reused",
+                    .orElseThrow(() -> ApiException.conflict(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                             "The webhook this Idempotency-Key created has since been deleted."));
-            String secret = cipher.open(webhook.secrets().current(), webhook.secretContext());
+            String secret = SigningSecrets.standardForm(cipher.open(webhook.secrets().current(), webhook.secretContext()));
             return new WithSecret(webhook, secret, true);
         });
     }
@@ -207,7 +209,7 @@ public final class WebhookService {
             store.update(current, next);
             return next;
         } catch (ConcurrentModificationException e) {
-            throw ApiException.conflict("concurrent_modification",
+            throw ApiException.conflict(ErrorCode.CONCURRENT_MODIFICATION,
                     "The webhook was changed by another request; read it again and retry.");
         }
     }

@@ -120,6 +120,20 @@ class DeliveryServiceIT {
     }
 
     @Test
+    void theOfficialLibraryVerifiesDeliveriesOfACustomSecretWebhookWithTheSecretAsReturned() {
+        ObjectNode body = (ObjectNode) Json.parse("""
+                {"name": "custom", "url": "%s", "resource": "ticket", "trigger": "create",
+                 "secret": "optional-custom-secret-min-32-chars-long"}""".formatted(receiver.url()));
+        WebhookService.WithSecret created = stack.services().webhooks().create(principal, body, Optional.empty());
+        enqueue(created.webhook(), "evt-custom-secret");
+
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        TestReceiver.Request request = single(receiver.requests());
+        assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(created.secret())
+                .verify(request.bodyText(), officialHeaders(request)));
+    }
+
+    @Test
     void aServerErrorIsRetriedAfterTheBackoffAndThenSucceeds() throws Exception {
         receiver.then(Response.of(503).withBody("busy"));
         WebhookService.WithSecret created = webhook(receiver.url(), 3);
@@ -378,6 +392,15 @@ class DeliveryServiceIT {
         List<Message> dead = stack.drain(resources.deadLetterQueue());
         assertEquals(1, dead.size());
         assertEquals("invalid message: payload is missing or not an object",
+                dead.get(0).messageAttributes().get("hookline-reason").stringValue());
+    }
+
+    @Test
+    void aMessageNestedBeyondTheJsonLimitGoesToTheDeadLetterQueueWithItsReason() {
+        send("{\"payload\": " + "[".repeat(1001) + "]".repeat(1001) + "}");
+        assertEquals(List.of(Outcome.INVALID), pump());
+        List<Message> dead = stack.drain(resources.deadLetterQueue());
+        assertEquals("invalid message: not JSON (json_limit_exceeded)",
                 dead.get(0).messageAttributes().get("hookline-reason").stringValue());
     }
 

@@ -155,6 +155,34 @@ class FanoutServiceIT {
     }
 
     @Test
+    void jsonNestedBeyondTheParserLimitIsParkedWithItsReasonInsteadOfFailingTheMessage() {
+        webhook("[\"ticket.create\"]", "", false);
+        String body = "{\"data\": " + "[".repeat(1001) + "]".repeat(1001) + "}";
+
+        assertEquals(new Parked("json_limit_exceeded"), process(body));
+
+        Message parked = stack.drain(queues.parking()).get(0);
+        assertEquals(body, parked.body());
+        assertTrue(parked.messageAttributes().get("hookline-detail").stringValue().contains("1000 levels"));
+        assertEquals(List.of(), deliveries());
+    }
+
+    @Test
+    void eventDataAtTheNestingLimitIsFannedOutAndOneLevelDeeperIsParked() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode atLimit = ticketCreate();
+        // The message object is level 1 and data level 2: 98 arrays inside data make 100 levels.
+        atLimit.set("data", Json.parse("{\"x\": " + "[".repeat(98) + "]".repeat(98) + "}"));
+        ObjectNode beyond = ticketCreate();
+        beyond.put("event_id", "evt-too-deep");
+        beyond.set("data", Json.parse("{\"x\": " + "[".repeat(99) + "]".repeat(99) + "}"));
+
+        assertTrue(process(Json.write(atLimit)) instanceof FanoutService.FannedOut);
+        assertEquals(new Parked("too_deep"), process(Json.write(beyond)));
+        assertEquals(1, deliveries().size());
+    }
+
+    @Test
     void aMessageTooBigToParkWholeIsParkedTruncatedAndSaysSo() {
         String body = "x".repeat(300_000);
 

@@ -37,6 +37,10 @@ class IngestReaderTest {
         }
     }
 
+    private static String ticketCreateText() {
+        return sample("resource-event-ticket-create.json");
+    }
+
     private static ObjectNode ticketCreate() {
         return (ObjectNode) Json.parse(sample("resource-event-ticket-create.json"));
     }
@@ -133,7 +137,15 @@ class IngestReaderTest {
                 Arguments.of("data not an object", with("data", "\"ticket\""), "invalid_field"),
                 Arguments.of("changes on a create", with("changes", "{\"price\": {\"from\": 1, \"to\": 2}}"), "invalid_field"),
                 Arguments.of("misspelt field", with("companyId", "\"x\""), "unknown_field"),
-                Arguments.of("unpaired surrogate", with("data", "{\"name\": \"\\ud800\"}"), "invalid_characters"));
+                Arguments.of("U+FFFF in data", with("data", "{\"name\": \"\\uffff\"}"), "invalid_characters"),
+                Arguments.of("unpaired surrogate", ticketCreateText().replace("\"data\": {", "\"data\": {\"x\": \"\\ud800\", "),
+                        "unpaired_surrogate"),
+                Arguments.of("nested 1,001 levels deep", "{\"data\": " + "[".repeat(1001) + "]".repeat(1001) + "}",
+                        "json_limit_exceeded"),
+                Arguments.of("data nested beyond the contract", with("data", "{\"x\": " + "[".repeat(99) + "]".repeat(99) + "}"),
+                        "too_deep"),
+                Arguments.of("duplicate key", ticketCreateText().replace("{", "{\"company_id\": \"other\", "), "duplicate_key"),
+                Arguments.of("text after the object", ticketCreateText() + " {}", "trailing_content"));
     }
 
     private static String without(String field) {

@@ -1,6 +1,6 @@
 package dev.hookline.security;
 
-import static dev.hookline.security.UrlGuardBlockListTest.ip;
+import static dev.hookline.security.GlobalAddressesTest.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.hookline.errors.FieldCode;
 import dev.hookline.security.UrlGuard.Policy;
 import dev.hookline.security.UrlGuard.Resolver;
 import java.net.InetAddress;
@@ -62,6 +63,15 @@ class UrlGuardTest {
         UrlGuard guard = new UrlGuard(Policy.deployed(), host -> List.of(ip("93.184.215.14"), ip("10.0.0.7")));
 
         assertRefused(UnsafeUrlException.ADDRESS_NOT_ALLOWED, () -> guard.check("https://rebind.example.com/"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"64:ff9b:1::a9fe:a9fe", "2001:0:4136:e378:8000:63bf:80ff:fffe", "2001:db8::1", "100::1",
+            "192.88.99.1", "::ffff:0:a9fe:a9fe", "ff05::1", "233.252.0.1"})
+    void refusesAHostThatResolvesToAnAddressThatIsNotGloballyReachable(String address) {
+        UrlGuard guard = new UrlGuard(Policy.deployed(), host -> List.of(GlobalAddressesTest.keptAsWritten(address)));
+
+        assertRefused(UnsafeUrlException.ADDRESS_NOT_ALLOWED, () -> guard.check("https://hooks.example.com/"));
     }
 
     @Test
@@ -189,8 +199,12 @@ class UrlGuardTest {
     @ValueSource(strings = {"https://127.0.0.1/", "https://169.254.169.254/latest/meta-data/", "https://10.0.0.1:8443/",
             "https://0.0.0.0/", "https://255.255.255.255/", "https://[::1]/", "https://[::]/", "https://[fd00::1]/",
             "https://[fe80::1]/", "https://[::ffff:127.0.0.1]/", "https://[::ffff:7f00:1]/", "https://[::127.0.0.1]/",
-            "https://[64:ff9b::a9fe:a9fe]/", "https://[2002:a9fe:a9fe::]/", "https://[FF02::1]/"})
-    void refusesBlockedIpLiteralsWithoutAnyDnsLookup(String url) {
+            "https://[64:ff9b::a9fe:a9fe]/", "https://[2002:a9fe:a9fe::]/", "https://[FF02::1]/",
+            // The audit's: NAT64 local-use, Teredo, IPv6 documentation, discard-only, 6to4 relay anycast, SIIT.
+            "https://[64:ff9b:1::a9fe:a9fe]/", "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+            "https://[2001:0:7f00:1:8000:63bf:f7f7:f7f7]/", "https://[2001:db8::1]/", "https://[100::1]/",
+            "https://192.88.99.1/", "https://[::ffff:0:a9fe:a9fe]/", "https://[::ffff:0:127.0.0.1]/", "https://224.0.0.1/"})
+    void refusesIpLiteralsThatAreNotGloballyReachableWithoutAnyDnsLookup(String url) {
         UrlGuard guard = new UrlGuard(Policy.deployed(), MUST_NOT_BE_CALLED);
 
         assertRefused(UnsafeUrlException.ADDRESS_NOT_ALLOWED, () -> guard.checkSyntax(url));
@@ -228,7 +242,7 @@ class UrlGuardTest {
     @Test
     void refusesOctalLookingHostsThatJavaWouldReadAsAPublicAddress() throws UnknownHostException {
         // Java reads 0177.0.0.1 as 177.0.0.1 (public) while curl and inet_aton read 127.0.0.1.
-        assertFalse(UrlGuard.isBlocked(InetAddress.getByName("0177.0.0.1")));
+        assertTrue(GlobalAddresses.isGloballyReachable(InetAddress.getByName("0177.0.0.1")));
 
         assertRefused(UnsafeUrlException.INVALID_URL, () -> deployed.check("https://0177.0.0.1/"));
     }
@@ -264,7 +278,7 @@ class UrlGuardTest {
         assertTrue(blocked.getMessage().contains("internal.example"), blocked.getMessage());
     }
 
-    private static void assertRefused(String code, Executable check) {
+    private static void assertRefused(FieldCode code, Executable check) {
         UnsafeUrlException e = assertThrows(UnsafeUrlException.class, check);
         assertEquals(code, e.code(), e.getMessage());
     }

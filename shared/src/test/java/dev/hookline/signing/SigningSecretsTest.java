@@ -47,6 +47,16 @@ class SigningSecretsTest {
         assertArrayEquals(custom.getBytes(StandardCharsets.UTF_8), SigningSecrets.keyBytes(custom));
     }
 
+    @Test
+    void givesACustomSecretTheWhsecFormOfTheSameKeyAndLeavesWhsecSecretsAlone() {
+        String custom = "optional-custom-secret-min-32-chars-long";
+        String standard = SigningSecrets.standardForm(custom);
+
+        assertEquals("whsec_b3B0aW9uYWwtY3VzdG9tLXNlY3JldC1taW4tMzItY2hhcnMtbG9uZw==", standard);
+        assertArrayEquals(SigningSecrets.keyBytes(custom), SigningSecrets.keyBytes(standard));
+        assertEquals(standard, SigningSecrets.standardForm(standard));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {32, 100, 256})
     void acceptsCustomSecretsFrom32To256PrintableCharacters(int length) {

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WebhookRequestsTest {
 
@@ -80,6 +82,28 @@ class WebhookRequestsTest {
                 {"name": 5, "url": "https://hooks.example.com", "events": ["ticket.create"], "retries": "3", "active": "yes", "metadata": []}"""));
         assertEquals(List.of("name:too_long"), errors("""
                 {"name": "%s", "url": "https://hooks.example.com", "events": ["ticket.create"]}""".formatted("n".repeat(256))));
+    }
+
+    @ParameterizedTest(name = "U+{0}")
+    @ValueSource(strings = {"0000", "0007", "0009", "000A", "000D", "001B", "001F", "007F", "0085", "009F"})
+    void refusesControlCharactersInNamesDescriptionsAndMetadataOnThatField(String hex) {
+        String control = "\\u" + hex;
+        assertEquals(List.of("name:invalid_characters", "description:invalid_characters", "metadata.team:invalid_characters",
+                "metadata.a%sb:invalid_characters".formatted((char) Integer.parseInt(hex, 16))), errors("""
+                {"name": "a%1$sb", "description": "x%1$s", "url": "https://hooks.example.com", "events": ["ticket.create"],
+                 "metadata": {"team": "%1$sops", "a%1$sb": "v"}}""".formatted(control)));
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create")));
+        ApiException e = assertThrows(ApiException.class,
+                () -> requests.applyPatch(webhook, Json.parse("{\"name\": \"x%sy\"}".formatted(control))));
+        assertEquals("name:invalid_characters", e.fieldErrors().get(0).field() + ":" + e.fieldErrors().get(0).code());
+    }
+
+    @Test
+    void keepsPrintableTextAroundTheControlRanges() {
+        WebhookRequests.NewWebhook parsed = requests.parseCreate(Json.parse("""
+                {"name": "Zoë ~ \u00a0 € 😀", "url": "https://hooks.example.com/o", "events": ["ticket.create"],
+                 "metadata": {"note": "line \u2028 sep"}}"""));
+        assertEquals("Zoë ~ \u00a0 € 😀", parsed.name());
     }
 
     @Test

@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +87,27 @@ class WebhookServiceIT {
         WebhookService.WithSecret created = webhooks.create(admin, request, Optional.empty());
         Webhook stored = store.find("company-sealed", created.webhook().id()).orElseThrow();
         assertFalse(stored.secrets().current().sealed().contains("custom-secret"));
-        assertEquals(List.of("a-custom-secret-of-at-least-32-characters!"), webhooks.signingSecrets(stored, Instant.now()));
+        assertEquals(List.of(created.secret()), webhooks.signingSecrets(stored, Instant.now()));
+    }
+
+    @Test
+    void aCustomSecretIsReturnedAndKeptInTheWhsecFormTheOfficialLibrariesTake() throws Exception {
+        Principal admin = TestStack.admin("company-custom-secret");
+        ObjectNode request = ticketWebhook("custom secret, the OpenAPI example");
+        request.put("secret", "optional-custom-secret-min-32-chars-long");
+        WebhookService.WithSecret created = webhooks.create(admin, request, Optional.empty());
+
+        assertEquals("whsec_" + Base64.getEncoder().encodeToString(
+                "optional-custom-secret-min-32-chars-long".getBytes(StandardCharsets.UTF_8)), created.secret());
+        long now = Instant.now().getEpochSecond();
+        String payload = "{\"type\":\"ticket.create\"}";
+        String signature = StandardWebhooks.signatureHeader(webhooks.signingSecrets(
+                webhooks.get(admin, created.webhook().id()), Instant.now()), "msg_1", now, payload.getBytes(StandardCharsets.UTF_8));
+        new com.standardwebhooks.Webhook(created.secret()).verify(payload, Map.of("webhook-id", List.of("msg_1"),
+                "webhook-timestamp", List.of(Long.toString(now)), "webhook-signature", List.of(signature)));
+        // Same HMAC key as the raw secret: receivers configured with it before keep verifying.
+        assertEquals(StandardWebhooks.sign("optional-custom-secret-min-32-chars-long", "msg_1", now,
+                payload.getBytes(StandardCharsets.UTF_8)), signature);
     }
 
     @Test
@@ -264,6 +286,19 @@ class WebhookServiceIT {
         Webhook stored = webhooks.get(admin, created.webhook().id());
         assertEquals(List.of(rotated.secret(), created.secret()), webhooks.signingSecrets(stored, Instant.now()));
         assertEquals(List.of(rotated.secret()), webhooks.signingSecrets(stored, Instant.now().plusSeconds(24 * 3600 + 1)));
+    }
+
+    @Test
+    void everySecretInItsOverlapSignsUpToThreeSecrets() {
+        Principal admin = TestStack.admin("company-rotate-cap");
+        WebhookService.WithSecret created = webhooks.create(admin, ticketWebhook("rotating often"), Optional.empty());
+        String id = created.webhook().id();
+        String second = webhooks.rotateSecret(admin, id, Optional.empty()).secret();
+        String third = webhooks.rotateSecret(admin, id, Optional.empty()).secret();
+        assertEquals(List.of(third, second, created.secret()), webhooks.signingSecrets(webhooks.get(admin, id), Instant.now()));
+
+        String fourth = webhooks.rotateSecret(admin, id, Optional.empty()).secret();
+        assertEquals(List.of(fourth, third, second), webhooks.signingSecrets(webhooks.get(admin, id), Instant.now()));
     }
 
     @Test

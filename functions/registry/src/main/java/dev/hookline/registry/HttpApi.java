@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.auth.Principal;
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.ErrorCode;
 import dev.hookline.json.Json;
 import dev.hookline.log.Log;
-import java.nio.charset.StandardCharsets;
+import dev.hookline.queues.Utf8;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -52,14 +53,17 @@ final class HttpApi {
             return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
         }
 
-        /** The JSON body; a missing body reads as {@code {}} so operations without input accept none. */
+        /**
+         * The JSON body; a missing body reads as {@code {}} so operations without input accept none. A text body
+         * is parsed as the String the event holds: encoding it first would turn a lone surrogate into '?'.
+         */
         JsonNode jsonBody() {
             String body = event.getBody();
             if (body == null || body.isEmpty()) {
                 return Json.object();
             }
-            byte[] bytes = event.getIsBase64Encoded() ? decodeBase64(body) : body.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length > MAX_BODY_BYTES) {
+            byte[] bytes = event.getIsBase64Encoded() ? decodeBase64(body) : null;
+            if ((bytes == null ? Utf8.length(body) : bytes.length) > MAX_BODY_BYTES) {
                 throw ApiException.payloadTooLarge(MAX_BODY_BYTES);
             }
             header("content-type").ifPresent(type -> {
@@ -68,9 +72,9 @@ final class HttpApi {
                 }
             });
             try {
-                return Json.parse(new String(bytes, StandardCharsets.UTF_8));
+                return bytes == null ? Json.parse(body) : Json.parse(bytes);
             } catch (Json.MalformedJsonException e) {
-                throw ApiException.malformedJson(e.getMessage());
+                throw ApiException.badRequest(e.code(), e.getMessage());
             }
         }
     }
@@ -92,7 +96,7 @@ final class HttpApi {
             response = error(e);
         } catch (RuntimeException e) {
             Log.error("Unhandled failure", e);
-            ObjectNode body = ApiException.of(500, "internal_error", "Internal error; quote request id " + requestId + ".").toJson();
+            ObjectNode body = ApiException.of(500, ErrorCode.INTERNAL_ERROR, "Internal error; quote request id " + requestId + ".").toJson();
             response = json(500, body, Map.of());
         }
         response.getHeaders().put("x-request-id", requestId);
@@ -154,7 +158,7 @@ final class HttpApi {
         try {
             return Base64.getDecoder().decode(body);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_body", "The request body could not be decoded.");
+            throw ApiException.badRequest(ErrorCode.INVALID_BODY, "The request body could not be decoded.");
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.delivery.DeliveryRecord;
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.json.Json;
 import dev.hookline.storage.Page;
 import java.util.Map;
@@ -54,6 +55,6 @@ public final class ListDeliveriesHandler implements RequestHandler<APIGatewayV2H
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.validation("limit", "out_of_range", "limit is an integer from 1 to " + DeliveryAdmin.MAX_LIMIT + ".");
+        throw ApiException.validation("limit", FieldCode.OUT_OF_RANGE, "limit is an integer from 1 to " + DeliveryAdmin.MAX_LIMIT + ".");
     }
 }

@@ -10,6 +10,7 @@ import dev.hookline.config.Services;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.errors.ApiException;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
 import dev.hookline.storage.Page;
@@ -77,14 +78,14 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.validation("limit", "out_of_range", "limit is an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
+        throw ApiException.validation("limit", FieldCode.OUT_OF_RANGE, "limit is an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
     }
 
     private static Optional<Boolean> active(Optional<String> value) {
         return value.map(text -> switch (text) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw ApiException.validation("active", "invalid_type", "active is true or false.");
+            default -> throw ApiException.validation("active", FieldCode.INVALID_TYPE, "active is true or false.");
         });
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * {@code POST /v1/webhooks/{id}/secret/rotate}: a new secret, shown once. The previous one keeps signing
- * (deliveries carry both signatures) for 24 hours.
+ * (deliveries carry every signing secret's signature, at most three) for 24 hours.
  */
 public final class RotateSecretHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.hookline.errors.ErrorCode;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.testing.RepoFiles;
 import dev.hookline.testing.TemplateYaml;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,6 +110,58 @@ class ApiContractTest {
             }
         });
         assertEquals(List.of(), problems, "docs/openapi.yaml operations with missing pieces");
+    }
+
+    @Test
+    void theSpecListsExactlyTheErrorCodesTheCodeCanAnswerWith() throws IOException {
+        Map<?, ?> schemas = map(map(load(RepoFiles.root().resolve("docs/openapi.yaml")).get("components"), "components")
+                .get("schemas"), "components.schemas");
+        Map<?, ?> error = map(map(map(schemas.get("Error"), "Error").get("properties"), "Error.properties").get("error"),
+                "Error.properties.error");
+        Set<String> documentedCodes = enumOf(map(error.get("properties"), "Error...properties").get("code"), "Error code");
+        Set<String> documentedFieldCodes = enumOf(map(map(schemas.get("FieldError"), "FieldError").get("properties"),
+                "FieldError.properties").get("code"), "FieldError code");
+        Set<String> codes = new TreeSet<>(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
+        Set<String> fieldCodes = new TreeSet<>(Arrays.stream(FieldCode.values()).map(FieldCode::code).toList());
+        assertAll(
+                () -> assertEquals(Set.of(), difference(codes, documentedCodes), "ErrorCodes missing from Error.code's enum"),
+                () -> assertEquals(Set.of(), difference(documentedCodes, codes), "Error.code's enum lists codes ErrorCode lacks"),
+                () -> assertEquals(Set.of(), difference(fieldCodes, documentedFieldCodes), "FieldCodes missing from FieldError.code's enum"),
+                () -> assertEquals(Set.of(), difference(documentedFieldCodes, fieldCodes), "FieldError.code's enum lists codes FieldCode lacks"));
+    }
+
+    /**
+     * ApiException takes codes only as {@link ErrorCode} and {@link FieldCode}, so the enums bound what can be
+     * answered; this checks the other direction, that each constant is used, so the enums are what is answered.
+     */
+    @Test
+    void everyErrorCodeIsUsedByTheCode() throws IOException {
+        StringBuilder sources = new StringBuilder();
+        for (String module : List.of("shared", "functions/registry")) {
+            try (Stream<Path> files = Files.walk(RepoFiles.root().resolve(module).resolve("src/main/java"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String name = file.getFileName().toString();
+                    if (!name.equals("ErrorCode.java") && !name.equals("FieldCode.java")) {
+                        sources.append(Files.readString(file));
+                    }
+                }
+            }
+        }
+        List<String> constants = new ArrayList<>();
+        Arrays.stream(ErrorCode.values()).forEach(code -> constants.add("ErrorCode." + code.name()));
+        Arrays.stream(FieldCode.values()).forEach(code -> constants.add("FieldCode." + code.name()));
+        List<String> unused = constants.stream()
+                .filter(constant -> !Pattern.compile("\\b" + Pattern.quote(constant) + "\\b").matcher(sources).find())
+                .toList();
+        assertEquals(List.of(), unused, "codes nothing answers with: remove them (and from docs/openapi.yaml)");
+    }
+
+    private static Set<String> enumOf(Object schema, String where) {
+        Object values = map(schema, where).get("enum");
+        if (!(values instanceof List<?> list)) {
+            throw new AssertionError(where + " has no enum");
+        }
+        return new TreeSet<>(list.stream().map(String::valueOf).toList());
     }
 
     @Test

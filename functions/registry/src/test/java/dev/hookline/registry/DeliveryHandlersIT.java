@@ -1,6 +1,7 @@
 package dev.hookline.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.testing.DeliveryQueuePump;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,7 +176,7 @@ class DeliveryHandlersIT {
 
     private void enqueue(Webhook webhook, String eventId) {
         ObjectNode payload = Json.object().put("type", "ticket.create").put("event_id", eventId);
-        String body = Json.write(new DeliveryMessage(DeliveryMessage.deliveryId(eventId, webhook.id()), webhook.id(),
+        String body = Json.write(new DeliveryMessage(DeliveryIds.forEvent(eventId, webhook.id(), Instant.now()), webhook.id(),
                 webhook.companyId(), eventId, 0, payload).toJson());
         STACK.sqsClient().sendMessage(r -> r.queueUrl(resources.queue()).messageBody(body));
     }

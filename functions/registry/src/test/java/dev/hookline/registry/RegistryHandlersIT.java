@@ -21,6 +21,7 @@ import dev.hookline.testing.TestStack;
 import dev.hookline.webhooks.WebhookService;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -231,6 +232,49 @@ class RegistryHandlersIT {
         APIGatewayV2HTTPEvent badCursor = event("list-webhooks.json");
         badCursor.setQueryStringParameters(Map.of("cursor", "!!!"));
         assertError(invoke(list, badCursor), 422, "validation_failed");
+    }
+
+    /** 2 KB of nested arrays, one level deeper than JSON is read: the audit's 500 on every body-taking route. */
+    private static final String TOO_DEEP = "[".repeat(1001) + "]".repeat(1001);
+
+    @Test
+    void jsonNestedTooDeepIsA400OnCreatePatchAndVerifyEvenForAReadKey() {
+        String id = createdId();
+        APIGatewayV2HTTPEvent created = event("create-webhook.json");
+        created.getHeaders().remove("idempotency-key");
+        created.setBody(TOO_DEEP);
+        APIGatewayV2HTTPEvent patched = forWebhook("update-webhook.json", id);
+        patched.setBody("{\"metadata\": " + TOO_DEEP + "}");
+        APIGatewayV2HTTPEvent verified = forWebhook("verify-signature.json", id);
+        verified.setBody(TOO_DEEP);
+
+        assertError(invoke(create, created), 400, "json_limit_exceeded");
+        assertError(invoke(update, patched), 400, "json_limit_exceeded");
+        assertError(invoke(verify, verified), 400, "json_limit_exceeded");
+    }
+
+    @Test
+    void lenientJsonIsRefusedWithACodePerProblem() {
+        String duplicateUrl = "{\"name\": \"n\", \"events\": [\"ticket.create\"], \"url\": \"https://hooks.example.com/a\","
+                + " \"url\": \"https://hooks.example.com/b\"}";
+        assertError(invoke(create, createWith(duplicateUrl, false)), 400, "duplicate_key");
+        assertError(invoke(create, createWith("{\"name\": \"n\"} {\"name\": \"m\"}", false)), 400, "trailing_content");
+        assertError(invoke(create, createWith("{\"name\": \"\\ud800\"}", false)), 400, "unpaired_surrogate");
+        // Overlong "/" (C0 AF) and a lone continuation byte: strict decoding, never U+FFFD.
+        assertError(invoke(create, createWith(base64("7b226e616d65223a2261c0af62227d"), true)), 400, "invalid_utf8");
+        assertError(invoke(create, createWith(base64("7b226e616d65223a22ff227d"), true)), 400, "invalid_utf8");
+    }
+
+    private static APIGatewayV2HTTPEvent createWith(String body, boolean base64) {
+        APIGatewayV2HTTPEvent event = event("create-webhook.json");
+        event.getHeaders().remove("idempotency-key");
+        event.setBody(body);
+        event.setIsBase64Encoded(base64);
+        return event;
+    }
+
+    private static String base64(String hex) {
+        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.hookline.delivery.lambda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.config.AwsClients;
 import dev.hookline.config.HooklineConfig;
 import dev.hookline.config.Services;
@@ -174,7 +175,7 @@ class DeliveryBenchmark {
                 for (int i = 0; i < 10; i++) {
                     String eventId = "slow-" + round + "-" + i;
                     ObjectNode payload = Json.object().put("type", "ticket.create").put("event_id", eventId);
-                    String message = Json.write(new DeliveryMessage(DeliveryMessage.deliveryId(eventId, webhook.id()),
+                    String message = Json.write(new DeliveryMessage(DeliveryIds.forEvent(eventId, webhook.id(), Instant.now()),
                             webhook.id(), company, eventId, 0, payload).toJson());
                     harness.sendMessage(r -> r.queueUrl(slow.queue()).messageBody(message));
                 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.delivery.DeliveryConfig;
 import dev.hookline.fanout.DeliveryMessage;
 import dev.hookline.json.Json;
@@ -15,6 +16,7 @@ import dev.hookline.testing.LambdaEvents;
 import dev.hookline.testing.TestReceiver;
 import dev.hookline.testing.TestReceiver.Response;
 import dev.hookline.testing.TestStack;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +65,7 @@ class DeliveryHandlerIT {
 
     private static void send(TestStack stack, TestStack.DeliveryResources resources, Webhook webhook, String eventId) {
         ObjectNode payload = Json.object().put("type", "ticket.create").put("event_id", eventId);
-        String body = Json.write(new DeliveryMessage(DeliveryMessage.deliveryId(eventId, webhook.id()), webhook.id(),
+        String body = Json.write(new DeliveryMessage(DeliveryIds.forEvent(eventId, webhook.id(), Instant.now()), webhook.id(),
                 webhook.companyId(), eventId, 0, payload).toJson());
         stack.sqsClient().sendMessage(r -> r.queueUrl(resources.queue()).messageBody(body));
     }
