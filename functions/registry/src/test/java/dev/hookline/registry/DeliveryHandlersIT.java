@@ -117,7 +117,7 @@ class DeliveryHandlersIT {
         assertEquals(2, disabled.path("circuit_failure_count").asInt());
         assertFalse(disabled.path("active").asBoolean());
         assertFalse(disabled.path("disabled_at").isNull());
-        assertEquals("failed", disabled.path("last_delivery").path("status").asText());
+        assertEquals("parked", disabled.path("last_delivery").path("status").asText(), "the newest delivery, evt-3");
         JsonNode listed = body(invoke(listWebhooks, event("GET", "/v1/webhooks", webhook.id(), null, "read", null)))
                 .path("data").get(0);
         assertEquals("open", listed.path("circuit_state").asText(), "the listing shows the circuit too");
