@@ -45,6 +45,13 @@ public final class SqsEventSource implements AutoCloseable {
      */
     private static final int POLL_WAIT_SECONDS = 1;
     private static final int MAX_MESSAGES_PER_RECEIVE = 10;
+    /**
+     * Pollers receiving at once. Lambda scales its pollers with the queue's traffic rather than keeping
+     * MaximumConcurrency of them busy on an idle queue; here a poller that receives a batch lets a resting one take
+     * its place at the queue, so concurrency still grows to MaximumConcurrency under load, while an idle stack costs
+     * two long polls per second per mapping instead of one per poller.
+     */
+    private static final int RECEIVING_POLLERS = 2;
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
     /** One mapping: the queue, the function's batching settings and the pollers' concurrency. */
@@ -65,6 +72,8 @@ public final class SqsEventSource implements AutoCloseable {
     private final AtomicLong failedInvocations = new AtomicLong();
     private final AtomicLong deletedMessages = new AtomicLong();
     private volatile boolean running = true;
+    private final Object receiveSlots = new Object();
+    private int receiving;
 
     private SqsEventSource(SqsClient sqs, Mapping mapping, LambdaContainer function, String region) {
         this.sqs = sqs;
@@ -110,6 +119,9 @@ public final class SqsEventSource implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        synchronized (receiveSlots) {
+            receiveSlots.notifyAll();
+        }
         pollers.shutdown();
         long waitMillis = TimeUnit.SECONDS.toMillis(POLL_WAIT_SECONDS + mapping.batchingWindow().toSeconds())
                 + function.timeout().toMillis() + 5_000;
@@ -126,10 +138,21 @@ public final class SqsEventSource implements AutoCloseable {
     private void poll() {
         while (running) {
             try {
-                List<Message> batch = receiveBatch();
+                if (!takeReceiveSlot()) {
+                    return;
+                }
+                List<Message> batch = List.of();
+                try {
+                    batch = receiveBatch();
+                } finally {
+                    releaseReceiveSlot();
+                }
                 if (!batch.isEmpty()) {
                     process(batch);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
@@ -137,6 +160,24 @@ public final class SqsEventSource implements AutoCloseable {
                 LOG.log(Level.WARNING, "polling " + mapping.queueUrl() + " failed, retrying", e);
                 sleep(ERROR_BACKOFF);
             }
+        }
+    }
+
+    /** Waits for one of the {@link #RECEIVING_POLLERS} slots; false once the mapping is closed. */
+    private boolean takeReceiveSlot() throws InterruptedException {
+        synchronized (receiveSlots) {
+            while (running && receiving >= RECEIVING_POLLERS) {
+                receiveSlots.wait();
+            }
+            receiving++;
+            return running;
+        }
+    }
+
+    private void releaseReceiveSlot() {
+        synchronized (receiveSlots) {
+            receiving--;
+            receiveSlots.notify();
         }
     }
 
