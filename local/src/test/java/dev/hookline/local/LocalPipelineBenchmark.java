@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.json.Json;
 import dev.hookline.testing.BenchTable;
+import dev.hookline.testing.MachineLoad;
 import dev.hookline.testing.RepoFiles;
 import dev.hookline.testing.StdoutCapture;
 import dev.hookline.testing.TestReceiver;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -54,8 +56,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class LocalPipelineBenchmark {
 
-    /** Events per second to the one webhook; each steady run lasts {@link #STEADY_RUN}. */
-    private static final int[] RATES = {5, 50};
+    /** Events per second to the one webhook (the issue's two rates); each steady run lasts {@link #STEADY_RUN}. */
+    private static final int LOW_RATE = 5;
+    private static final int HIGH_RATE = 50;
+    private static final int[] RATES = {LOW_RATE, HIGH_RATE};
     private static final Duration STEADY_RUN = Duration.ofSeconds(30);
     /** JIT and connection pools warm up at the highest rate before anything is measured. */
     private static final Duration WARM_UP = Duration.ofSeconds(15);
@@ -66,6 +70,15 @@ class LocalPipelineBenchmark {
     private static final Path FUNCTION_LOG = Path.of("target", "local-pipeline-benchmark-function-logs.txt");
     /** A directory for JFR profiles of the measured phases; none are recorded without it. */
     private static final String JFR_PROPERTY = "bench.jfr";
+    /** Share of all cores busy from which a run is flagged as CPU-bound. */
+    private static final double SATURATED_SHARE = 0.9;
+
+    // Today's figures (bench/BEFORE.md), printed beside the new ones. The issue sets no number for these two targets.
+    private static final String BEFORE_CPU_PER_THOUSAND_AT_50 = "36.4-46.5";
+    private static final String BEFORE_CPU_PER_THOUSAND_ABOVE_IDLE_AT_50 = "16.5-19.4";
+    private static final String BEFORE_IDLE_CPU_PER_SECOND = "0.93-1.07";
+    private static final String BEFORE_LATENCY_AT_5 = "1087-1103 / 1944-2102";
+    private static final String BEFORE_LATENCY_AT_50 = "3598-7961 / 5607-13700 (2 cores saturated)";
 
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -75,7 +88,8 @@ class LocalPipelineBenchmark {
 
     /** One steady run's figures; {@code batches} are each event source's invocations and messages in it. */
     private record Run(int eventsPerSecond, int events, double sendSeconds, List<Long> latencyMillis, double cpuSeconds,
-            double gcSeconds, double wallSeconds, Map<SqsEventSource, SqsEventSource.Stats> batches) {
+            double gcSeconds, double wallSeconds, Map<SqsEventSource, SqsEventSource.Stats> batches,
+            OptionalDouble othersCores) {
         double cpuSecondsPerThousand() {
             return cpuSeconds / events * 1000;
         }
@@ -83,6 +97,16 @@ class LocalPipelineBenchmark {
         /** What the deliveries cost above the idle stack's polling over the same wall time. */
         double cpuSecondsPerThousandAboveIdle(double idleCpuPerSecond) {
             return (cpuSeconds - idleCpuPerSecond * wallSeconds) / events * 1000;
+        }
+
+        double jvmCores() {
+            return cpuSeconds / wallSeconds;
+        }
+
+        /** Whether this JVM and the other processes kept (nearly) every core busy: latency then includes CPU queueing. */
+        boolean saturated() {
+            return othersCores.isPresent()
+                    && jvmCores() + othersCores.getAsDouble() >= SATURATED_SHARE * OS.getAvailableProcessors();
         }
 
         long percentile(int p) {
@@ -103,8 +127,7 @@ class LocalPipelineBenchmark {
             try (SqsClient producer = TestEngines.sqsClient(URI.create(state.get("aws").get("sqs_endpoint").asText()))) {
                 Pipeline pipeline = new Pipeline(producer, state.get("queues").get("IngestQueue").asText(),
                         state.get("company_id").asText(), receiver, running.platform().eventSources());
-                int highest = RATES[RATES.length - 1];
-                pipeline.steady(highest, WARM_UP);
+                pipeline.steady(HIGH_RATE, WARM_UP);
 
                 Optional<Recording> idleProfile = startProfile("idle");
                 double idleCpuPerSecond = idleCpuPerSecond();
@@ -131,6 +154,7 @@ class LocalPipelineBenchmark {
             Map<String, Instant> sentAt = new HashMap<>();
             int receivedBefore = receiver.requests().size();
             Map<SqsEventSource, SqsEventSource.Stats> statsBefore = stats();
+            MachineLoad machine = MachineLoad.start();
             long cpuBefore = OS.getProcessCpuTime();
             double gcBefore = gcSeconds();
             long started = System.nanoTime();
@@ -152,6 +176,7 @@ class LocalPipelineBenchmark {
             double wallSeconds = (System.nanoTime() - started) / 1e9;
             double cpuSeconds = (OS.getProcessCpuTime() - cpuBefore) / 1e9;
             double gc = gcSeconds() - gcBefore;
+            OptionalDouble othersCores = machine.otherProcessesCores();
             Map<SqsEventSource, SqsEventSource.Stats> batches = new LinkedHashMap<>();
             stats().forEach((source, after) -> batches.put(source, new SqsEventSource.Stats(
                     after.invocations() - statsBefore.get(source).invocations(),
@@ -166,7 +191,7 @@ class LocalPipelineBenchmark {
             }
             assertEquals(events, latencies.size(), "each event reached the receiver once");
             Collections.sort(latencies);
-            return new Run(rate, events, sendSeconds, latencies, cpuSeconds, gc, wallSeconds, batches);
+            return new Run(rate, events, sendSeconds, latencies, cpuSeconds, gc, wallSeconds, batches, othersCores);
         }
 
         private Map<SqsEventSource, SqsEventSource.Stats> stats() {
@@ -223,17 +248,21 @@ class LocalPipelineBenchmark {
                         + " event source settings from template.yaml; %d cores, load average %s before, %s after ===%n",
                 STEADY_RUN.toSeconds(), OS.getAvailableProcessors(), loadBefore, BenchTable.loadAverage());
         BenchTable table = new BenchTable("Event-to-receipt latency and CPU per delivery (Delivery path v2 targets 3 and 4)",
-                "events/s", "deliveries", "sent at", "p50 ms", "p99 ms", "max ms", "CPU s", "wall s",
-                "CPU s / 1,000 deliveries", "above idle", "of which GC s");
+                "events/s", "deliveries", "sent at", "p50 ms", "p99 ms", "max ms", "CPU s", "wall s", "JVM cores",
+                "other processes' cores", "CPU s / 1,000 deliveries", "above idle", "GC s / 1,000");
         for (Run run : runs) {
             table.row(run.eventsPerSecond(), run.events(), format("%.1f/s", run.events() / run.sendSeconds()),
                     run.percentile(50), run.percentile(99), run.latencyMillis().get(run.latencyMillis().size() - 1),
-                    format("%.2f", run.cpuSeconds()), format("%.1f", run.wallSeconds()),
+                    format("%.2f", run.cpuSeconds()), format("%.1f", run.wallSeconds()), format("%.2f", run.jvmCores()),
+                    run.othersCores().isPresent() ? format("%.2f", run.othersCores().getAsDouble()) : "n/a",
                     format("%.2f", run.cpuSecondsPerThousand()),
                     format("%.2f", run.cpuSecondsPerThousandAboveIdle(idleCpuPerSecond)),
                     format("%.2f", run.gcSeconds() / run.events() * 1000));
         }
         table.print(out);
+        runs.stream().filter(Run::saturated).forEach(run -> out.printf("At %d events/s this JVM and the other processes"
+                + " kept the %d cores busy: its latency includes waiting for CPU.%n", run.eventsPerSecond(),
+                OS.getAvailableProcessors()));
         out.printf("Idle (no events, pollers long-polling empty queues) the same stack uses %.3f CPU s per second,"
                 + " measured over %d s; \"above idle\" subtracts that over each run's wall time.%n", idleCpuPerSecond,
                 IDLE.toSeconds());
@@ -250,6 +279,23 @@ class LocalPipelineBenchmark {
             });
         }
         sources.print(out);
+
+        Map<Integer, Run> byRate = new LinkedHashMap<>();
+        runs.forEach(run -> byRate.put(run.eventsPerSecond(), run));
+        BenchTable targets = new BenchTable("Targets 3 and 4 (Delivery path v2): today and now", "measure",
+                "before (bench/BEFORE.md)", "now");
+        Run low = byRate.get(LOW_RATE);
+        Run high = byRate.get(HIGH_RATE);
+        targets.row(format("CPU s per 1,000 deliveries at %d events/s", HIGH_RATE), BEFORE_CPU_PER_THOUSAND_AT_50,
+                format("%.1f", high.cpuSecondsPerThousand()));
+        targets.row("  of which above the idle stack", BEFORE_CPU_PER_THOUSAND_ABOVE_IDLE_AT_50,
+                format("%.1f", high.cpuSecondsPerThousandAboveIdle(idleCpuPerSecond)));
+        targets.row("idle stack, CPU s per second", BEFORE_IDLE_CPU_PER_SECOND, format("%.2f", idleCpuPerSecond));
+        targets.row(format("event-to-receipt p50 / p99 at %d events/s, ms", LOW_RATE), BEFORE_LATENCY_AT_5,
+                low.percentile(50) + " / " + low.percentile(99));
+        targets.row(format("event-to-receipt p50 / p99 at %d events/s, ms", HIGH_RATE), BEFORE_LATENCY_AT_50,
+                high.percentile(50) + " / " + high.percentile(99));
+        targets.print(out);
         Optional.ofNullable(System.getProperty(JFR_PROPERTY)).ifPresent(directory -> out.printf(
                 "JFR profiles (idle, then each rate): %s%n", Path.of(directory).toAbsolutePath()));
     }

@@ -16,6 +16,7 @@ import dev.hookline.fanout.IngestMessage;
 import dev.hookline.json.Json;
 import dev.hookline.security.UrlGuard;
 import dev.hookline.testing.BenchTable;
+import dev.hookline.testing.MachineLoad;
 import dev.hookline.testing.StdoutCapture;
 import dev.hookline.testing.TestReceiver;
 import dev.hookline.testing.TestReceiver.Response;
@@ -75,44 +76,44 @@ class DeliveryCostBenchmark {
     private static final Path FUNCTION_LOG = Path.of("target", "delivery-cost-benchmark-function-logs.txt");
 
     // ---------------------------------------------------------------- AWS us-east-1 list prices
-    static final double DYNAMODB_PER_MILLION_WRITE_UNITS = 0.625;
-    static final double DYNAMODB_PER_MILLION_READ_UNITS = 0.125;
-    static final double DYNAMODB_STORAGE_PER_GB_MONTH = 0.25;
-    static final double DYNAMODB_PER_WCU_HOUR = 0.00065;
-    static final double DYNAMODB_PER_RCU_HOUR = 0.00013;
-    static final double SQS_PER_MILLION_REQUESTS = 0.40;
-    static final double LAMBDA_PER_MILLION_REQUESTS = 0.20;
-    static final double LAMBDA_ARM_PER_GB_SECOND = 0.0000133334;
-    static final double LOGS_PER_GB_INGESTED = 0.50;
+    private static final double DYNAMODB_PER_MILLION_WRITE_UNITS = 0.625;
+    private static final double DYNAMODB_PER_MILLION_READ_UNITS = 0.125;
+    private static final double DYNAMODB_STORAGE_PER_GB_MONTH = 0.25;
+    private static final double DYNAMODB_PER_WCU_HOUR = 0.00065;
+    private static final double DYNAMODB_PER_RCU_HOUR = 0.00013;
+    private static final double SQS_PER_MILLION_REQUESTS = 0.40;
+    private static final double LAMBDA_PER_MILLION_REQUESTS = 0.20;
+    private static final double LAMBDA_ARM_PER_GB_SECOND = 0.0000133334;
+    private static final double LOGS_PER_GB_INGESTED = 0.50;
     /** AWS bills binary gigabytes. */
-    static final double BYTES_PER_GB = 1L << 30;
-    static final double DAYS_PER_MONTH = 365.25 / 12;
+    private static final double BYTES_PER_GB = 1L << 30;
+    private static final double DAYS_PER_MONTH = 365.25 / 12;
 
     // ---------------------------------------------------------------- assumptions the run cannot count
     /**
      * Lambda's own START, END and REPORT lines per invocation in the text log format, which CloudWatch Logs
      * bills too: about 70 + 50 + 150 bytes with a 36-character request id.
      */
-    static final int LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION = 270;
+    private static final int LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION = 270;
     /** Provisioned capacity is sized so that the steady rate uses this share of it (DynamoDB auto scaling's default is 70 %). */
-    static final double PROVISIONED_TARGET_UTILISATION = 0.70;
+    private static final double PROVISIONED_TARGET_UTILISATION = 0.70;
     /** Each table and each global secondary index is provisioned on its own, with at least one unit of each kind. */
-    static final int PROVISIONED_MINIMUM_UNITS = 1;
+    private static final int PROVISIONED_MINIMUM_UNITS = 1;
     /** Sustained rates at which provisioned capacity is priced, besides the rate this run measured. */
     private static final double[] REFERENCE_RATES = {1, 10, 100, 1_000};
     /**
      * An idle SQS event source mapping still long-polls: assumed 5 pollers, each a 20 s ReceiveMessage, per queue.
      * A cost per month, not per delivery.
      */
-    static final int IDLE_POLLERS_PER_QUEUE = 5;
-    static final int LONG_POLL_SECONDS = 20;
+    private static final int IDLE_POLLERS_PER_QUEUE = 5;
+    private static final int LONG_POLL_SECONDS = 20;
 
     // ---------------------------------------------------------------- today's figures (bench/BEFORE.md), printed beside the new ones
-    private static final String BEFORE_WRU_PER_DELIVERY = "3.40";
-    private static final String BEFORE_READ_CALLS_PER_DELIVERY = "0.6";
-    private static final String BEFORE_RRU_PER_DELIVERY = "0.11-0.12";
-    private static final String BEFORE_COST_ON_DEMAND = "see bench/BEFORE.md";
-    private static final String BEFORE_COST_PROVISIONED = "see bench/BEFORE.md";
+    private static final String BEFORE_WRU_PER_DELIVERY = "3.40-3.41";
+    private static final String BEFORE_READ_CALLS_PER_DELIVERY = "0.62-0.63";
+    private static final String BEFORE_RRU_PER_DELIVERY = "0.12-0.13";
+    private static final String BEFORE_COST_ON_DEMAND = "3.25-3.50";
+    private static final String BEFORE_COST_PROVISIONED = "1.99-2.25 (at 58-97 deliveries/s)";
     private static final double TARGET_WRU_PER_DELIVERY = 1.0;
     private static final double TARGET_COST_PER_MILLION = 0.60;
 
@@ -177,7 +178,9 @@ class DeliveryCostBenchmark {
             DynamoDbStorage deliveriesTable = DynamoDbStorage.snapshot(stack.clients().dynamoDb(), resources.table(),
                     FunctionSettings.ttlAttribute("DeliveriesTable"));
 
+            MachineLoad machine = MachineLoad.start();
             Round round = run(EVENTS, fanout, delivery, queues.ingest(), resources.queue(), receiver, company);
+            String othersBusy = machine.describeOthers();
 
             Map<String, String> resourceNames = new LinkedHashMap<>();
             resourceNames.put(stack.webhooksTable(), "WebhooksTable");
@@ -185,7 +188,7 @@ class DeliveryCostBenchmark {
             resourceNames.put(resources.table(), "DeliveriesTable");
             deliveriesTable.indexNames().forEach(index -> resourceNames.put(resources.table() + "/" + index, "DeliveriesTable/" + index));
             report(round, List.of(webhooksTable.added(DAYS_PER_MONTH), deliveriesTable.added(DAYS_PER_MONTH)),
-                    resourceNames, loadBefore);
+                    resourceNames, loadBefore, othersBusy);
         }
     }
 
@@ -320,7 +323,7 @@ class DeliveryCostBenchmark {
     // ---------------------------------------------------------------- the report
 
     private void report(Round round, List<DynamoDbStorage.Usage> storage, Map<String, String> resourceNames,
-            String loadBefore) {
+            String loadBefore, String othersBusy) {
         int deliveries = round.deliveries();
         // Every cost below: what this run counted / deliveries x a million x the price of one unit.
 
@@ -356,9 +359,9 @@ class DeliveryCostBenchmark {
 
         System.out.printf("%n=== Delivery cost report: %,d events x %d webhooks = %,d first-try successful deliveries,"
                         + " full batches, receiver answering in %d ms, %d concurrent invocations per function;"
-                        + " load average %s before, %s after ===%n",
+                        + " load average %s before, %s after; other processes used %s during the measured round ===%n",
                 EVENTS, WEBHOOKS_PER_EVENT, deliveries, RECEIVER_DELAY.toMillis(), CONCURRENT_INVOCATIONS, loadBefore,
-                BenchTable.loadAverage());
+                BenchTable.loadAverage(), othersBusy);
 
         BenchTable targets = new BenchTable("Targets (Delivery path v2)", "measure", "before (bench/BEFORE.md)", "now", "target");
         targets.row("DynamoDB write request units per delivery", BEFORE_WRU_PER_DELIVERY, format("%.2f", wru / deliveries),
