@@ -115,6 +115,10 @@ public final class SqsEventSource implements AutoCloseable {
         return new Stats(invocations.get(), failedInvocations.get(), deletedMessages.get());
     }
 
+    public Mapping mapping() {
+        return mapping;
+    }
+
     /** Stops polling and waits for batches in flight to finish (their invocations are bounded by the Timeout). */
     @Override
     public void close() {
