@@ -14,7 +14,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
@@ -69,6 +76,31 @@ public final class FanoutService {
         this.sender = sender;
         this.config = config;
         this.clock = clock;
+    }
+
+    /**
+     * Handles a batch, its messages concurrently (one virtual thread each): a batch of small events takes about as
+     * long as its slowest event instead of their sum, which is most of fan-out's Lambda duration. Returns the ids of
+     * the messages that failed and must be retried; the others may be deleted.
+     */
+    public Set<String> processAll(List<IngestMessage> batch, Duration timeLeft) {
+        Map<String, Future<Outcome>> running = new LinkedHashMap<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            batch.forEach(message -> running.put(message.messageId(), executor.submit(() -> process(message, timeLeft))));
+        }
+        Set<String> failed = new LinkedHashSet<>();
+        running.forEach((messageId, outcome) -> {
+            try {
+                outcome.get();
+            } catch (ExecutionException e) {
+                Log.error("Fan-out failed for message " + messageId + "; it returns to the queue", e.getCause());
+                failed.add(messageId);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.add(messageId);
+            }
+        });
+        return failed;
     }
 
     /**

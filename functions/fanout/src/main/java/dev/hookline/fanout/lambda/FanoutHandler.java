@@ -7,16 +7,15 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.hookline.config.Services;
 import dev.hookline.fanout.FanoutService;
 import dev.hookline.fanout.IngestMessage;
-import dev.hookline.log.Log;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The ingest queue's consumer: each message becomes one delivery message per matching webhook (docs/fanout.md).
- * Messages are handled one at a time, each on its own; one that fails (or whose event another message is
- * processing) is reported in {@code batchItemFailures} (the event source's ReportBatchItemFailures), so only it
- * returns to the queue and the rest are deleted.
+ * The batch's messages are handled concurrently, each on its own; one that fails is reported in
+ * {@code batchItemFailures} (the event source's ReportBatchItemFailures), so only it returns to the queue and the
+ * rest are deleted.
  */
 public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -35,15 +34,11 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<IngestMessage> batch = event.getRecords().stream()
+                .map(message -> new IngestMessage(message.getMessageId(), message.getBody())).toList();
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : event.getRecords()) {
-            try {
-                fanout.process(new IngestMessage(message.getMessageId(), message.getBody()), timeLeft(context));
-            } catch (RuntimeException e) {
-                Log.error("Fan-out failed for message " + message.getMessageId() + "; it returns to the queue", e);
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-            }
-        }
+        fanout.processAll(batch, timeLeft(context))
+                .forEach(messageId -> failures.add(new SQSBatchResponse.BatchItemFailure(messageId)));
         return new SQSBatchResponse(failures);
     }
 
