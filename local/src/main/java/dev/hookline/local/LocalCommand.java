@@ -44,6 +44,8 @@ final class LocalCommand {
     static final String STACK_NAME = "hookline-local";
     static final String DEFAULT_COMPANY = "dev-company";
     static final int DEFAULT_PORT = 8765;
+    /** Where {@code --persist} keeps the engines' files, inside the data directory. */
+    static final String ENGINES_DIR = "engines";
 
     private LocalCommand() {
     }
@@ -117,7 +119,7 @@ final class LocalCommand {
         }
 
         Path enginesDir() {
-            return dataDir.resolve("engines");
+            return dataDir.resolve(ENGINES_DIR);
         }
     }
 
