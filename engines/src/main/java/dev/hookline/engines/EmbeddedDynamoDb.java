@@ -19,7 +19,8 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * DynamoDB Local 2.6.1, in memory and in this JVM, listening on 127.0.0.1 only.
+ * DynamoDB Local 2.6.1, in this JVM, listening on 127.0.0.1 only: in memory, or in a database file that a restart
+ * opens again ({@link #startPersistent}).
  *
  * <p>DynamoDB Local's own {@code ServerRunner}/{@code DynamoDBProxyServer} bind 0.0.0.0, reject port 0 and
  * send start-up telemetry. This class wires the same request handler chain ServerRunner builds
@@ -57,12 +58,29 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
     /** Starts an empty in-memory DynamoDB Local on a random loopback port. */
     public static EmbeddedDynamoDb start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a DynamoDB Local on a random loopback port whose tables live in {@code directory} (one SQLite file,
+     * {@code shared-local-instance.db}): the tables and items of an earlier run on the same directory are there again,
+     * whether that run was closed or killed (SQLite commits each write before DynamoDB Local answers it).
+     */
+    public static EmbeddedDynamoDb startPersistent(Path directory) {
+        try {
+            return start(Files.createDirectories(directory).toAbsolutePath().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create DynamoDB Local's directory " + directory, e);
+        }
+    }
+
+    /** {@code dbPath} null: in memory. Either way one database for all access keys and regions (sharedDb). */
+    private static EmbeddedDynamoDb start(String dbPath) {
         configureNativeLibraryDir();
         // Same verbosity ServerRunner sets: sqlite4java logs every statement at INFO otherwise.
         SQLITE_LOGGER.setLevel(Level.WARNING);
 
-        LocalDynamoDBRequestHandler requests =
-                new LocalDynamoDBRequestHandler(0, true, null, true, false); // in memory, one DB for all keys
+        LocalDynamoDBRequestHandler requests = new LocalDynamoDBRequestHandler(0, dbPath == null, dbPath, true, false);
         ThreadGroup jobThreads = new ThreadGroup("dynamodb-local-jobs-" + INSTANCES.incrementAndGet());
         warmUp(requests, jobThreads);
 
@@ -91,7 +109,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         return endpoint;
     }
 
-    /** Stops the listener, drops the in-memory database and ends DynamoDB Local's background threads. */
+    /** Stops the listener, closes (in memory: drops) the database and ends DynamoDB Local's background threads. */
     @Override
     public void close() {
         try {
@@ -117,7 +135,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             listTables.get();
         } catch (ExecutionException e) {
             shutDown(requests, jobThreads);
-            throw new IllegalStateException("DynamoDB Local cannot open its in-memory database", e.getCause());
+            throw new IllegalStateException("DynamoDB Local cannot open its database", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutDown(requests, jobThreads);

@@ -1,8 +1,10 @@
 package dev.hookline.engines;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,13 +36,28 @@ public final class Engines implements AutoCloseable {
      * even on two cores). If one fails, those that started are closed again before the failure is thrown.
      */
     public static Engines startAll(boolean withMoto) {
+        return start(EmbeddedDynamoDb::start, EmbeddedSqs::start, withMoto);
+    }
+
+    /**
+     * DynamoDB Local and ElasticMQ keeping their tables, queues and messages under {@code directory}
+     * ({@code dynamodb/}, {@code sqs/}): started again on the same directory, even after a kill -9, they hold what they
+     * held (messages that were in flight reappear once their visibility timeout has passed).
+     */
+    public static Engines startPersistent(Path directory) {
+        return start(() -> EmbeddedDynamoDb.startPersistent(directory.resolve("dynamodb")),
+                () -> EmbeddedSqs.startPersistent(directory.resolve("sqs")), false);
+    }
+
+    private static Engines start(Callable<EmbeddedDynamoDb> startDynamoDb, Callable<EmbeddedSqs> startSqs,
+            boolean withMoto) {
         Future<EmbeddedDynamoDb> dynamoDb;
         Future<EmbeddedSqs> sqs;
         Future<MotoServer> moto;
         try (ExecutorService starters = Executors.newFixedThreadPool(3)) {
             moto = withMoto ? starters.submit(MotoServer::start) : null;
-            sqs = starters.submit(EmbeddedSqs::start);
-            dynamoDb = starters.submit(EmbeddedDynamoDb::start);
+            sqs = starters.submit(startSqs);
+            dynamoDb = starters.submit(startDynamoDb);
         } // close() waits for all three
 
         List<AutoCloseable> started = new ArrayList<>();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -44,6 +45,8 @@ final class LocalCommand {
     static final String STACK_NAME = "hookline-local";
     static final String DEFAULT_COMPANY = "dev-company";
     static final int DEFAULT_PORT = 8765;
+    /** Where {@code --persist} keeps the engines' files, inside the data directory. */
+    static final String ENGINES_DIR = "engines";
 
     private LocalCommand() {
     }
@@ -61,8 +64,8 @@ final class LocalCommand {
     }
 
     static final CommandLine COMMAND = new CommandLine("local", """
-            usage: ./hookline local [--port N] [--data-dir DIR] [--state-file PATH] [--company ID]
-                                    [--url-policy local|deployed] [--detach]
+            usage: ./hookline local [--port N] [--data-dir DIR] [--state-file PATH] [--company ID] [--persist]
+                                    [--parameters Key=Value,...] [--url-policy local|deployed] [--detach]
 
             Runs Hookline on embedded DynamoDB Local and ElasticMQ (or the services at AWS_ENDPOINT_URL), serving
             template.yaml's functions behind an emulated HTTP API on 127.0.0.1.
@@ -71,20 +74,40 @@ final class LocalCommand {
               --state-file PATH  where the API URL, key and endpoints are written once the API answers
                                  (default DIR/state.json)
               --company ID       tenant of the minted admin key (default dev-company)
+              --persist          keep the embedded engines' tables, queues and messages in DIR/engines, so a
+                                 restart on the same DIR (even after kill -9) finds webhooks, API keys, delivery
+                                 records and queued or in-flight messages again; delete DIR/engines to start afresh
+              --parameters Key=Value,...
+                                 template.yaml parameters for this run, e.g.
+                                 DeliveryRetrySchedule=1s,2s,4s,DeliveryVisibilityTimeout=30 (a value may hold
+                                 commas: a piece without '=' continues the value before it)
               --url-policy P     local (default): webhook URLs may use http and loopback/private addresses;
                                  deployed: https and globally reachable addresses only, as deployed stacks
               --detach           run in the background and return once the API answers; ./hookline stop ends it.
                                  When a stack is already running (or starting), waits for it and reuses it.""",
-            null, Set.of("port", "data-dir", "state-file", "company", "url-policy"), Set.of("detach"), Set.of());
+            null, Set.of("port", "data-dir", "state-file", "company", "parameters", "url-policy"),
+            Set.of("detach", "persist"), Set.of());
 
     /** How long {@code --detach} waits for the API; the build has finished by then, only the JVM starts. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
-    /** What a local run is told by its command line. */
-    record Settings(Path template, Path dataDir, Path stateFile, int port, String company, boolean deployedUrlPolicy) {
+    /**
+     * What a local run is told by its command line.
+     *
+     * @param persist           keep the embedded engines' data under {@link #enginesDir()}
+     * @param parameters        template parameter values that replace the template's defaults
+     * @param deployedUrlPolicy apply the deployed webhook URL policy instead of local mode's
+     */
+    record Settings(Path template, Path dataDir, Path stateFile, int port, String company, boolean persist,
+            Map<String, String> parameters, boolean deployedUrlPolicy) {
 
+        Settings {
+            parameters = Map.copyOf(parameters);
+        }
+
+        /** In memory, with the template's parameter defaults and local mode's URL policy. */
         Settings(Path template, Path dataDir, Path stateFile, int port, String company) {
-            this(template, dataDir, stateFile, port, company, false);
+            this(template, dataDir, stateFile, port, company, false, Map.of(), false);
         }
 
         static Settings of(CommandLine.Args args) {
@@ -97,12 +120,41 @@ final class LocalCommand {
             };
             return new Settings(Workspace.template(), dataDir,
                     args.path("state-file", dataDir.resolve("state.json")), args.port("port", DEFAULT_PORT, true),
-                    args.get("company", DEFAULT_COMPANY), deployed);
+                    args.get("company", DEFAULT_COMPANY), args.flag("persist"),
+                    args.get("parameters").map(LocalCommand::parameters).orElse(Map.of()), deployed);
         }
 
         Path logFile() {
             return dataDir.resolve("local.log");
         }
+
+        Path enginesDir() {
+            return dataDir.resolve(ENGINES_DIR);
+        }
+    }
+
+    /**
+     * {@code Key=Value,Key2=Value2}; a piece without {@code =} continues the value before it, so that values such as
+     * {@code DeliveryRetrySchedule=1s,2s,4s} need no quoting.
+     */
+    static Map<String, String> parameters(String text) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        String key = null;
+        for (String piece : text.split(",", -1)) {
+            int equals = piece.indexOf('=');
+            if (equals > 0 && piece.substring(0, equals).matches("[A-Za-z0-9]+")) {
+                key = piece.substring(0, equals);
+                if (parameters.put(key, piece.substring(equals + 1)) != null) {
+                    throw new CommandLine.UsageException("--parameters sets " + key + " twice");
+                }
+            } else if (key != null) {
+                parameters.merge(key, "," + piece, String::concat);
+            } else {
+                throw new CommandLine.UsageException("--parameters takes Key=Value pairs separated by commas, got '"
+                        + text + "'");
+            }
+        }
+        return parameters;
     }
 
     static void run(List<String> rawArgs, CommandLine.Args args) throws InterruptedException {
@@ -121,7 +173,12 @@ final class LocalCommand {
         Running running = start(settings, lock.orElseThrow(() -> alreadyRunning(settings)));
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hookline-local-shutdown"));
         printSummary(running.state(), System.out);
-        System.out.println("Ctrl-C (or ./hookline stop) stops it; its data lives in memory and is gone after a restart.");
+        if (running.engines().isPresent() && settings.persist()) {
+            System.out.println("Ctrl-C (or ./hookline stop) stops it; its data is kept in " + settings.enginesDir()
+                    + " and found again by ./hookline local --persist (delete that directory to start afresh).");
+        } else {
+            System.out.println("Ctrl-C (or ./hookline stop) stops it; its data lives in memory and is gone after a restart.");
+        }
         new CountDownLatch(1).await();
     }
 
@@ -198,8 +255,14 @@ final class LocalCommand {
         String company = settings.company();
         String region = Env.optional("AWS_REGION").orElse("us-east-1");
 
+        Map<String, String> parameterOverrides = parameterOverrides(settings, region);
+
         Optional<URI> external = Env.optional("AWS_ENDPOINT_URL").map(URI::create);
-        Optional<Engines> engines = external.isPresent() ? Optional.empty() : Optional.of(Engines.startAll(false));
+        if (external.isPresent() && settings.persist()) {
+            System.err.println("hookline: --persist keeps the embedded engines' data; the services at AWS_ENDPOINT_URL keep theirs themselves");
+        }
+        Optional<Engines> engines = external.isPresent() ? Optional.empty()
+                : Optional.of(settings.persist() ? Engines.startPersistent(settings.enginesDir()) : Engines.startAll(false));
         try {
             URI dynamoDbEndpoint = external.orElseGet(() -> engines.get().dynamoDb().endpoint());
             URI sqsEndpoint = external.orElseGet(() -> engines.get().sqs().endpoint());
@@ -230,7 +293,7 @@ final class LocalCommand {
                     Map.of("Id", secretId)));
 
             LocalPlatform platform = LocalPlatform.start(template, new Endpoints(dynamoDbEndpoint, sqsEndpoint),
-                    Map.of("AWS::StackName", STACK_NAME, "AWS::Region", region), externalResources, port);
+                    parameterOverrides, externalResources, port);
             try {
                 ApiKeyService.MintedKey key;
                 try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(Region.of(region))
@@ -250,6 +313,21 @@ final class LocalCommand {
             engines.ifPresent(Engines::close);
             throw e;
         }
+    }
+
+    /** The pseudo parameters of a local stack and the {@code --parameters}, which must name template parameters. */
+    private static Map<String, String> parameterOverrides(Settings settings, String region) {
+        Set<String> declared = SamTemplate.load(settings.template()).parameters().keySet();
+        for (String name : settings.parameters().keySet()) {
+            if (!declared.contains(name)) {
+                throw new UserError("--parameters: " + name + " is not a parameter of " + settings.template()
+                        + " " + new TreeSet<>(declared));
+            }
+        }
+        Map<String, String> overrides = new LinkedHashMap<>(settings.parameters());
+        overrides.put("AWS::StackName", STACK_NAME);
+        overrides.put("AWS::Region", region);
+        return overrides;
     }
 
     private static ObjectNode state(LocalPlatform platform, ApiKeyService.MintedKey key, Settings settings, String region,

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 /**
  * Creates the template's DynamoDB tables and SQS queues in the local engines and answers what CloudFormation
@@ -29,7 +30,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>Names are the template's TableName/QueueName when set, else {@code <stack>-<LogicalId>} ({@code .fifo}
  * appended for FIFO queues). Tables are always PAY_PER_REQUEST. A table or queue that already exists with the same
- * name is reused, so a runner can restart against engines that kept their data.
+ * name is reused (a queue gets the template's attributes), so a runner can restart against engines that kept their
+ * data.
  */
 public final class LocalResources {
 
@@ -174,11 +176,24 @@ public final class LocalResources {
             throw new TemplateException(where + ": " + e.getMessage(), e);
         }
         String queueName = name;
-        String url = sqs.createQueue(r -> r.queueName(queueName).attributesWithStrings(attributes)).queueUrl();
-        String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+        String url;
+        try {
+            url = sqs.createQueue(r -> r.queueName(queueName).attributesWithStrings(attributes)).queueUrl();
+            LOG.log(Level.INFO, "created queue {0} for {1}", url, queue.logicalId());
+        } catch (QueueNameExistsException exists) {
+            // Kept by the engine from an earlier run with other settings (--persist, changed --parameters): the
+            // template's settings win, and the messages stay.
+            url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+            String existing = url;
+            Map<String, String> settable = new LinkedHashMap<>(attributes);
+            settable.remove("FifoQueue");
+            sqs.setQueueAttributes(r -> r.queueUrl(existing).attributesWithStrings(settable));
+            LOG.log(Level.INFO, "reusing existing queue {0} for {1}, its attributes updated", url, queue.logicalId());
+        }
+        String queueUrl = url;
+        String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        LOG.log(Level.INFO, "created queue {0} for {1}", url, queue.logicalId());
-        return new ResolvedResource(url, Map.of("Arn", arn, "QueueName", queueName, "QueueUrl", url));
+        return new ResolvedResource(queueUrl, Map.of("Arn", arn, "QueueName", queueName, "QueueUrl", queueUrl));
     }
 
     /** CloudFormation takes the policy as an object or as JSON text; SQS wants JSON text. */

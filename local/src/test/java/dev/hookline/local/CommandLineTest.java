@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookline.testing.RepoFiles;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineTest {
 
@@ -58,6 +62,28 @@ class CommandLineTest {
                 assertTrue(command.usage().contains("--" + flag), command.name() + " usage lists --" + flag);
             }
         }
+    }
+
+    @Test
+    void localParametersAreKeyValuePairsWhoseValuesMayHoldCommas() {
+        LocalCommand.Settings settings = LocalCommand.Settings.of(LocalCommand.COMMAND.parse(List.of("--persist",
+                "--parameters", "DeliveryRetrySchedule=1s,2s,4s,DeliveryVisibilityTimeout=30,Empty=")));
+        assertTrue(settings.persist());
+        assertEquals(Map.of("DeliveryRetrySchedule", "1s,2s,4s", "DeliveryVisibilityTimeout", "30", "Empty", ""),
+                settings.parameters());
+        assertEquals("--parameters takes Key=Value pairs separated by commas, got '1s,2s'",
+                assertThrows(CommandLine.UsageException.class, () -> LocalCommand.parameters("1s,2s")).getMessage());
+        assertEquals("--parameters sets A twice",
+                assertThrows(CommandLine.UsageException.class, () -> LocalCommand.parameters("A=1,A=2")).getMessage());
+    }
+
+    @Test
+    void localParametersMustBeTemplateParameters(@TempDir Path dataDir) {
+        LocalCommand.Settings settings = new LocalCommand.Settings(RepoFiles.resolve("template.yaml"), dataDir,
+                dataDir.resolve("state.json"), 0, "acme", false, Map.of("DeliveryRetrySchedul", "1s"), false);
+        String message = assertThrows(UserError.class, () -> LocalCommand.start(settings)).getMessage();
+        assertTrue(message.startsWith("--parameters: DeliveryRetrySchedul is not a parameter of "), message);
+        assertTrue(message.contains("DeliveryRetrySchedule, DeliveryVisibilityTimeout"), message);
     }
 
     @Test

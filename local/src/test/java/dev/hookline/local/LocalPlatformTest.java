@@ -128,4 +128,25 @@ class LocalPlatformTest {
                 error.getMessage());
         assertNull(System.getProperty("EVENTS_TABLE"), "a failed start leaves no system properties behind");
     }
+
+    @Test
+    void restartedOnEnginesThatKeptItsQueuesAndTablesItReusesThemWithTheTemplatesNewSettings(@TempDir Path dir)
+            throws Exception {
+        Map<String, String> stack = Map.of("AWS::StackName", "restarted");
+        String queueUrl;
+        try (LocalPlatform first = LocalPlatform.start(SamTemplateTest.template("platform.yaml"), endpoints, stack, 0)) {
+            queueUrl = first.queueUrl("IngestQueue");
+            sqs.sendMessage(r -> r.queueUrl(first.queueUrl("IngestDeadLetterQueue")).messageBody("kept"));
+        }
+        Path longerVisibility = Files.writeString(dir.resolve("template.yaml"), Files.readString(
+                SamTemplateTest.template("platform.yaml")).replace("VisibilityTimeout: 30", "VisibilityTimeout: 45"));
+        try (LocalPlatform second = LocalPlatform.start(longerVisibility, endpoints, stack, 0)) {
+            assertEquals(queueUrl, second.queueUrl("IngestQueue"));
+            assertEquals("45", sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes()
+                    .get(QueueAttributeName.VISIBILITY_TIMEOUT));
+            assertEquals("kept", sqs.receiveMessage(r -> r.queueUrl(second.queueUrl("IngestDeadLetterQueue")))
+                    .messages().get(0).body());
+        }
+    }
 }

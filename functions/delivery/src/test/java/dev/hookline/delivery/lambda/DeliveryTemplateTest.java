@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 class DeliveryTemplateTest {
 
     private static Map<?, ?> resources;
+    private static Map<?, ?> parameters;
 
     @BeforeAll
     static void loadTemplate() {
-        resources = (Map<?, ?>) TemplateYaml.load(RepoFiles.resolve("template.yaml")).get("Resources");
+        Map<String, Object> template = TemplateYaml.load(RepoFiles.resolve("template.yaml"));
+        resources = (Map<?, ?>) template.get("Resources");
+        parameters = (Map<?, ?>) template.get("Parameters");
     }
 
     private static Map<?, ?> properties(String logicalId) {
@@ -45,9 +48,19 @@ class DeliveryTemplateTest {
     @Test
     void theQueueHidesAMessageForSixFunctionTimeoutsAndTheFunctionOutlastsTenConcurrentAttempts() {
         int timeout = (Integer) properties("DeliveryFunction").get("Timeout");
-        int visibility = (Integer) properties("DeliveryQueue").get("VisibilityTimeout");
+        assertEquals("DeliveryVisibilityTimeout", properties("DeliveryQueue").get("VisibilityTimeout"));
+        Map<?, ?> parameter = (Map<?, ?>) parameters.get("DeliveryVisibilityTimeout");
+        int visibility = (Integer) parameter.get("Default");
         assertTrue(visibility >= 6 * timeout, visibility + " s < 6 x " + timeout + " s");
+        assertTrue((Integer) parameter.get("MinValue") >= timeout, "a shorter one hands messages out while they are worked on");
         assertTrue(timeout * 1000L > DeliveryConfig.DEFAULT_TOTAL_TIMEOUT.toMillis() + 10_000);
+    }
+
+    @Test
+    void theRetryScheduleIsSvixsUnlessTheStackSetsOne() {
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) properties("DeliveryFunction").get("Environment")).get("Variables");
+        assertEquals("DeliveryRetrySchedule", variables.get("DELIVERY_RETRY_SCHEDULE"));
+        assertEquals("", ((Map<?, ?>) parameters.get("DeliveryRetrySchedule")).get("Default"));
     }
 
     @Test
