@@ -60,6 +60,9 @@ class LocalPipelineBenchmark {
     private static final int LOW_RATE = 5;
     private static final int HIGH_RATE = 50;
     private static final int[] RATES = {LOW_RATE, HIGH_RATE};
+    /** The cost model's fan-out: a last run sends 10 events/s, each to 5 webhooks, so 50 deliveries/s as well. */
+    private static final int FAN_OUT = 5;
+    private static final int FAN_OUT_RATE = HIGH_RATE / FAN_OUT;
     private static final Duration STEADY_RUN = Duration.ofSeconds(30);
     /** JIT and connection pools warm up at the highest rate before anything is measured. */
     private static final Duration WARM_UP = Duration.ofSeconds(15);
@@ -76,6 +79,8 @@ class LocalPipelineBenchmark {
     // Today's figures (bench/BEFORE.md), printed beside the new ones. The issue sets no number for these two targets.
     private static final String BEFORE_CPU_PER_THOUSAND_AT_50 = "36.4-46.5";
     private static final String BEFORE_CPU_PER_THOUSAND_ABOVE_IDLE_AT_50 = "16.5-19.4";
+    private static final String BEFORE_CPU_PER_THOUSAND_FAN_OUT = "31.7 (one run)";
+    private static final String BEFORE_CPU_PER_THOUSAND_ABOVE_IDLE_FAN_OUT = "5.3 (one run)";
     private static final String BEFORE_IDLE_CPU_PER_SECOND = "0.93-1.07";
     private static final String BEFORE_LATENCY_AT_5 = "1087-1103 / 1944-2102";
     private static final String BEFORE_LATENCY_AT_50 = "3598-7961 / 5607-13700 (2 cores saturated)";
@@ -87,7 +92,7 @@ class LocalPipelineBenchmark {
     Path dataDir;
 
     /** One steady run's figures; {@code batches} are each event source's invocations and messages in it. */
-    private record Run(int eventsPerSecond, int events, double sendSeconds, List<Long> latencyMillis, double cpuSeconds,
+    private record Run(int eventsPerSecond, int webhooks, int events, double sendSeconds, List<Long> latencyMillis, double cpuSeconds,
             double gcSeconds, double wallSeconds, Map<SqsEventSource, SqsEventSource.Stats> batches,
             OptionalDouble othersCores) {
         double cpuSecondsPerThousand() {
@@ -127,7 +132,7 @@ class LocalPipelineBenchmark {
             try (SqsClient producer = TestEngines.sqsClient(URI.create(state.get("aws").get("sqs_endpoint").asText()))) {
                 Pipeline pipeline = new Pipeline(producer, state.get("queues").get("IngestQueue").asText(),
                         state.get("company_id").asText(), receiver, running.platform().eventSources());
-                pipeline.steady(HIGH_RATE, WARM_UP);
+                pipeline.steady(HIGH_RATE, 1, WARM_UP);
 
                 Optional<Recording> idleProfile = startProfile("idle");
                 double idleCpuPerSecond = idleCpuPerSecond();
@@ -135,9 +140,15 @@ class LocalPipelineBenchmark {
                 List<Run> runs = new ArrayList<>();
                 for (int rate : RATES) {
                     Optional<Recording> profile = startProfile(rate + "-events-per-second");
-                    runs.add(pipeline.steady(rate, STEADY_RUN));
+                    runs.add(pipeline.steady(rate, 1, STEADY_RUN));
                     profile.ifPresent(LocalPipelineBenchmark::stopProfile);
                 }
+                for (int i = 1; i < FAN_OUT; i++) {
+                    createWebhook(state, receiver.url());
+                }
+                Optional<Recording> profile = startProfile(FAN_OUT_RATE + "-events-per-second-to-" + FAN_OUT + "-webhooks");
+                runs.add(pipeline.steady(FAN_OUT_RATE, FAN_OUT, STEADY_RUN));
+                profile.ifPresent(LocalPipelineBenchmark::stopProfile);
                 print(functionOutput.console(), runs, idleCpuPerSecond, loadBefore);
             }
         }
@@ -147,9 +158,13 @@ class LocalPipelineBenchmark {
     private record Pipeline(SqsClient producer, String ingestQueue, String company, TestReceiver receiver,
             List<SqsEventSource> eventSources) {
 
-        /** Sends {@code rate} events a second for {@code duration}, then waits until each one was received. */
-        Run steady(int rate, Duration duration) throws InterruptedException {
+        /**
+         * Sends {@code rate} events a second for {@code duration}, then waits until each one reached each of the
+         * {@code webhooks} webhooks.
+         */
+        Run steady(int rate, int webhooks, Duration duration) throws InterruptedException {
             int events = (int) (rate * duration.toSeconds());
+            int deliveries = events * webhooks;
             long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
             Map<String, Instant> sentAt = new HashMap<>();
             int receivedBefore = receiver.requests().size();
@@ -171,8 +186,8 @@ class LocalPipelineBenchmark {
                 producer.sendMessage(r -> r.queueUrl(ingestQueue).messageBody(body));
             }
             double sendSeconds = (System.nanoTime() - started) / 1e9;
-            Await.until(events + " deliveries at " + rate + " events/s", DRAIN_TIMEOUT,
-                    () -> receiver.requests().size() - receivedBefore >= events);
+            Await.until(deliveries + " deliveries at " + rate + " events/s", DRAIN_TIMEOUT,
+                    () -> receiver.requests().size() - receivedBefore >= deliveries);
             double wallSeconds = (System.nanoTime() - started) / 1e9;
             double cpuSeconds = (OS.getProcessCpuTime() - cpuBefore) / 1e9;
             double gc = gcSeconds() - gcBefore;
@@ -189,9 +204,9 @@ class LocalPipelineBenchmark {
                 Instant sent = sentAt.get(Json.parse(request.bodyText()).path("event_id").asText());
                 latencies.add(Duration.between(sent, request.at()).toMillis());
             }
-            assertEquals(events, latencies.size(), "each event reached the receiver once");
+            assertEquals(deliveries, latencies.size(), "each event reached each webhook once");
             Collections.sort(latencies);
-            return new Run(rate, events, sendSeconds, latencies, cpuSeconds, gc, wallSeconds, batches, othersCores);
+            return new Run(rate, webhooks, deliveries, sendSeconds, latencies, cpuSeconds, gc, wallSeconds, batches, othersCores);
         }
 
         private Map<SqsEventSource, SqsEventSource.Stats> stats() {
@@ -244,14 +259,15 @@ class LocalPipelineBenchmark {
     }
 
     private static void print(PrintStream out, List<Run> runs, double idleCpuPerSecond, String loadBefore) {
-        out.printf("%n=== Local pipeline benchmark: one webhook, receiver answering 204 at once, %d s per rate,"
+        out.printf("%n=== Local pipeline benchmark: one webhook (then five), receiver answering 204 at once, %d s per rate,"
                         + " event source settings from template.yaml; %d cores, load average %s before, %s after ===%n",
                 STEADY_RUN.toSeconds(), OS.getAvailableProcessors(), loadBefore, BenchTable.loadAverage());
         BenchTable table = new BenchTable("Event-to-receipt latency and CPU per delivery (Delivery path v2 targets 3 and 4)",
                 "events/s", "deliveries", "sent at", "p50 ms", "p99 ms", "max ms", "CPU s", "wall s", "JVM cores",
                 "other processes' cores", "CPU s / 1,000 deliveries", "above idle", "GC s / 1,000");
         for (Run run : runs) {
-            table.row(run.eventsPerSecond(), run.events(), format("%.1f/s", run.events() / run.sendSeconds()),
+            table.row(run.webhooks() == 1 ? run.eventsPerSecond() : run.eventsPerSecond() + " x " + run.webhooks() + " webhooks",
+                    run.events(), format("%.1f/s", run.events() / run.sendSeconds()),
                     run.percentile(50), run.percentile(99), run.latencyMillis().get(run.latencyMillis().size() - 1),
                     format("%.2f", run.cpuSeconds()), format("%.1f", run.wallSeconds()), format("%.2f", run.jvmCores()),
                     run.othersCores().isPresent() ? format("%.2f", run.othersCores().getAsDouble()) : "n/a",
@@ -290,6 +306,11 @@ class LocalPipelineBenchmark {
                 format("%.1f", high.cpuSecondsPerThousand()));
         targets.row("  of which above the idle stack", BEFORE_CPU_PER_THOUSAND_ABOVE_IDLE_AT_50,
                 format("%.1f", high.cpuSecondsPerThousandAboveIdle(idleCpuPerSecond)));
+        Run fanOut = byRate.get(FAN_OUT_RATE);
+        targets.row(format("CPU s per 1,000 deliveries at %d events/s x %d webhooks", FAN_OUT_RATE, FAN_OUT),
+                BEFORE_CPU_PER_THOUSAND_FAN_OUT, format("%.1f", fanOut.cpuSecondsPerThousand()));
+        targets.row("  of which above the idle stack", BEFORE_CPU_PER_THOUSAND_ABOVE_IDLE_FAN_OUT,
+                format("%.1f", fanOut.cpuSecondsPerThousandAboveIdle(idleCpuPerSecond)));
         targets.row("idle stack, CPU s per second", BEFORE_IDLE_CPU_PER_SECOND, format("%.2f", idleCpuPerSecond));
         targets.row(format("event-to-receipt p50 / p99 at %d events/s, ms", LOW_RATE), BEFORE_LATENCY_AT_5,
                 low.percentile(50) + " / " + low.percentile(99));
