@@ -66,16 +66,19 @@ public final class EmbeddedSqs implements AutoCloseable {
         // ElasticMQ's own server wires SQL persistence this way: a listener actor that writes every queue and message
         // change before the SQS call is answered, and a restore of what it holds into the queue manager.
         // WRITE_DELAY=0: H2 writes each commit out at once (not within 500 ms), so a kill -9 loses no answered send.
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while the runner's hook still stops
+        // the pollers and functions, dropping their last sends. It stays open until the JVM ends, as after a kill -9,
+        // which H2 recovers from; an explicit SHUTDOWN would break the pool ElasticMQ keeps for a restart in this JVM.
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create ElasticMQ's directory " + directory, e);
         }
-        SqlQueuePersistenceConfig storage = new SqlQueuePersistenceConfig(true, "org.h2.Driver",
-                "jdbc:h2:file:" + directory.resolve("elasticmq").toAbsolutePath() + ";WRITE_DELAY=0", "", "", false);
+        SqlQueuePersistenceConfig persistence = new SqlQueuePersistenceConfig(true, "org.h2.Driver",
+                jdbcUrl(directory), "", "", false);
         ActorSystem actors = ActorSystem.create("hookline-elasticmq");
         try {
-            ActorRef store = actors.actorOf(Props.create(SqlQueuePersistenceActor.class, storage,
+            ActorRef store = actors.actorOf(Props.create(SqlQueuePersistenceActor.class, persistence,
                     scala.collection.immutable.List$.MODULE$.empty()));
             ActorRef queues = actors.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
                     SQSRestServerBuilder.sqsLimits(), scala.Option.apply(store)));
@@ -107,6 +110,10 @@ public final class EmbeddedSqs implements AutoCloseable {
         } finally {
             ownActorSystem.ifPresent(EmbeddedSqs::terminate);
         }
+    }
+
+    private static String jdbcUrl(Path directory) {
+        return "jdbc:h2:file:" + directory.resolve("elasticmq").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** withDynamicPort binds port 0 and derives queue URLs from the port actually bound. */

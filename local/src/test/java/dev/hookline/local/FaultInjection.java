@@ -231,7 +231,7 @@ final class FaultInjection {
                 receiver.close();
             }
             if (tmpfs.isPresent()) {
-                deleteTree(tmpfs.get());
+                moveBack(tmpfs.get());
             }
         }
     }
@@ -240,7 +240,7 @@ final class FaultInjection {
      * Links the data directory's engines folder to a fresh directory on /dev/shm, when there is one. DynamoDB Local's
      * SQLite file syncs every write to disk, which on a small VM caps it near 70 writes/s and pushes delivery batches
      * past the function's timeout, a fault nobody injected; tmpfs keeps the files across a kill -9 just as well (the
-     * runner's logs stay in the data directory).
+     * runner's logs stay in the data directory, and the files come back to it at the end, see {@link #moveBack}).
      */
     private Optional<Path> enginesOnTmpfs() throws IOException {
         Path shm = Path.of("/dev/shm");
@@ -253,8 +253,19 @@ final class FaultInjection {
         return Optional.of(engines);
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
+    /**
+     * Replaces the link with the engines' files, so the data directory holds the whole run: {@code ./hookline local
+     * --persist --data-dir DIR} opens it again to look into what the check found.
+     */
+    private void moveBack(Path tmpfs) throws IOException {
+        Path engines = dataDir.resolve(LocalCommand.ENGINES_DIR);
+        Files.delete(engines);
+        try (var paths = Files.walk(tmpfs)) {
+            for (Path path : paths.toList()) {
+                Files.copy(path, engines.resolve(tmpfs.relativize(path).toString()));
+            }
+        }
+        try (var paths = Files.walk(tmpfs)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
