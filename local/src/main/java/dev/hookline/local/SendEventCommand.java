@@ -44,8 +44,9 @@ final class SendEventCommand {
               --wait SECONDS     how long to wait for fan-out's answer (default 30)""",
             "FILE", Set.of("company", "state-file", "wait"), Set.of("keep-event-id"), Set.of());
 
-    /** The fan-out log lines that end a message's story, by their {@code message}. */
-    private static final Set<String> OUTCOMES = Set.of("Event fanned out", "Duplicate event dropped", "Invalid message parked");
+    /** Fan-out's line for each batch: one entry per valid message in {@code events}. */
+    private static final String BATCH_LINE = "Fan-out batch";
+    private static final String PARKED_LINE = "Invalid message parked";
 
     private SendEventCommand() {
     }
@@ -111,20 +112,21 @@ final class SendEventCommand {
         return Json.write(event);
     }
 
+    /** {@code outcome}: a batch line's entry for the message, or the message's parked line. */
     static String describe(JsonNode outcome) {
         String eventId = outcome.path("event_id").asText("");
-        return switch (outcome.path("message").asText()) {
-            case "Event fanned out" -> {
-                int deliveries = outcome.path("deliveries").asInt();
-                yield "Event " + eventId + " (" + outcome.path("type").asText() + ") fanned out to " + deliveries
-                        + (deliveries == 1 ? " delivery." : " deliveries.")
-                        + (outcome.path("continued").asBoolean() ? " More follow in a continuation." : "");
-            }
-            case "Duplicate event dropped" -> "Event " + eventId
-                    + " dropped as a duplicate: an event with this id was fanned out already (send without --keep-event-id for a fresh id).";
-            default -> "Message parked as invalid: " + outcome.path("reason").asText() + " ("
+        if (PARKED_LINE.equals(outcome.path("message").asText())) {
+            return "Message parked as invalid: " + outcome.path("reason").asText() + " ("
                     + outcome.path("detail").asText() + "). See docs/fanout.md for the parking queue.";
-        };
+        }
+        if (outcome.path("duplicate").asBoolean()) {
+            return "Event " + eventId
+                    + " dropped as a duplicate: an event with this id was fanned out already (send without --keep-event-id for a fresh id).";
+        }
+        int deliveries = outcome.path("deliveries").asInt();
+        return "Event " + eventId + " (" + outcome.path("type").asText() + ") fanned out to " + deliveries
+                + (deliveries == 1 ? " delivery." : " deliveries.")
+                + (outcome.path("continued").asBoolean() ? " More follow in a continuation." : "");
     }
 
     /** Follows the runner's log from {@code offset} for the line that tells what became of {@code messageId}. */
@@ -157,14 +159,25 @@ final class SendEventCommand {
         return Optional.empty();
     }
 
+    /** The message's outcome if {@code line} tells it; a failed attempt does not, as the message is retried. */
     private static Optional<JsonNode> outcomeOf(String line, String messageId) {
         if (!line.startsWith("{") || !line.contains(messageId)) {
             return Optional.empty();
         }
         try {
             JsonNode entry = Json.parse(line);
-            return messageId.equals(entry.path("message_id").asText()) && OUTCOMES.contains(entry.path("message").asText())
-                    ? Optional.of(entry) : Optional.empty();
+            String message = entry.path("message").asText();
+            if (PARKED_LINE.equals(message)) {
+                return messageId.equals(entry.path("message_id").asText()) ? Optional.of(entry) : Optional.empty();
+            }
+            if (BATCH_LINE.equals(message)) {
+                for (JsonNode event : entry.path("events")) {
+                    if (messageId.equals(event.path("message_id").asText()) && !event.path("failed").asBoolean()) {
+                        return Optional.of(event);
+                    }
+                }
+            }
+            return Optional.empty();
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -8,10 +8,10 @@ import dev.hookline.delivery.DeliveryService;
 import dev.hookline.delivery.HttpSender;
 import dev.hookline.delivery.RetryPolicy;
 import dev.hookline.delivery.WebhookCache;
+import dev.hookline.fanout.CachedSubscriptionIndex;
 import dev.hookline.fanout.FanoutConfig;
 import dev.hookline.fanout.FanoutService;
 import dev.hookline.fanout.IngestReader;
-import dev.hookline.fanout.SubscriptionMatcher;
 import dev.hookline.queues.SqsBatchSender;
 import dev.hookline.rules.EventCatalog;
 import dev.hookline.secrets.KeyEncryptionKeySource;
@@ -112,7 +112,7 @@ public final class Services {
     /** A fan-out on explicit queues (tests, the local runner); each call builds its own sender threads. */
     public FanoutService fanout(FanoutConfig queues) {
         EventCatalog catalog = EventCatalog.standard();
-        return new FanoutService(new IngestReader(catalog), new SubscriptionMatcher(catalog, webhookStore.get()::subscriptions),
+        return new FanoutService(new IngestReader(catalog), catalog, new CachedSubscriptionIndex(webhookStore.get()),
                 new FanoutLedger(dynamoDb.get(), config.requireWebhooksTable()),
                 new SqsBatchSender(sqs.get(), queues.sendConcurrency()), queues, clock);
     }

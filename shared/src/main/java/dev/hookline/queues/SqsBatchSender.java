@@ -82,8 +82,9 @@ public final class SqsBatchSender {
     }
 
     /**
-     * Not thread-safe: one producer thread adds, the sender's threads send. {@link #finish()} waits for every
-     * batch and throws the first failure; {@link #close()} only waits, for the error paths.
+     * Thread-safe: several producer threads may add (fan-out's events of one batch share a stream, so their
+     * deliveries fill the same SendMessageBatch calls); the sender's threads send. {@link #finish()} waits for
+     * every batch and throws the first failure; {@link #close()} only waits, for the error paths.
      */
     public final class Stream implements AutoCloseable {
 
@@ -99,7 +100,7 @@ public final class SqsBatchSender {
         }
 
         /** Queues one message body; blocks while {@code concurrency} batches are in flight. */
-        public void add(String body) {
+        public synchronized void add(String body) {
             rethrowFailure();
             int bytes = Utf8.length(body);
             if (bytes > MAX_BATCH_BYTES) {
@@ -114,13 +115,15 @@ public final class SqsBatchSender {
 
         /** Sends what is left and waits for every batch; throws if any message could not be sent. */
         public void finish() {
-            flush();
+            synchronized (this) {
+                flush();
+            }
             awaitInFlight();
             rethrowFailure();
         }
 
         /** SendMessageBatch calls started so far, retries not counted. */
-        public int calls() {
+        public synchronized int calls() {
             return calls;
         }
 

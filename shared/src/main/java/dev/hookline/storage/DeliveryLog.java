@@ -29,17 +29,12 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The delivery log: one item per delivery, in the deliveries table (docs/delivery.md, "State model").
@@ -62,8 +57,6 @@ public final class DeliveryLog {
     /** Response snippets kept per attempt in the log. */
     public static final int SNIPPET_CHARS = 256;
     private static final String DELIVERY_PREFIX = "D#";
-    private static final int MAX_BATCH_WRITE = 25;
-    private static final int MAX_BATCH_GET = 100;
     /** A filtered listing looks at no more deliveries than this per page, and hands back a cursor. */
     private static final int MAX_EXAMINED = 1_000;
 
@@ -110,7 +103,7 @@ public final class DeliveryLog {
      * duplicate copy, which this success truthfully replaces.
      */
     public void recordFirstSuccesses(List<NewDelivery> deliveries, List<Attempt> attempts, Instant now) {
-        List<WriteRequest> writes = new ArrayList<>();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int i = 0; i < deliveries.size(); i++) {
             NewDelivery delivery = deliveries.get(i);
             Map<String, AttributeValue> item = new HashMap<>(creation(delivery, now));
@@ -118,22 +111,9 @@ public final class DeliveryLog {
             item.put("status", s(Status.SUCCEEDED.wire()));
             item.put("attempts", n(1));
             item.put("attempt_log", AttributeValue.fromL(List.of(AttributeValue.fromM(attemptEntry(attempts.get(i))))));
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            items.add(item);
         }
-        for (int i = 0; i < writes.size(); i += MAX_BATCH_WRITE) {
-            List<WriteRequest> pending = writes.subList(i, Math.min(writes.size(), i + MAX_BATCH_WRITE));
-            for (int round = 0; !pending.isEmpty(); round++) {
-                if (round == 10) {
-                    throw new IllegalStateException(pending.size() + " delivery records stayed unprocessed");
-                }
-                List<WriteRequest> request = pending;
-                BatchWriteItemResponse response = dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(tableName, request)));
-                pending = response.unprocessedItems().getOrDefault(tableName, List.of());
-                if (!pending.isEmpty()) {
-                    sleep(20L << Math.min(round, 6)); // throttled: back off before resubmitting the rest
-                }
-            }
-        }
+        BatchItems.put(dynamoDb, tableName, items);
     }
 
     /**
@@ -382,7 +362,7 @@ public final class DeliveryLog {
             this.ascending = ascending;
             this.after = after;
             this.from = from;
-            this.pageSize = Math.min(MAX_BATCH_GET, Math.max(limit, 10));
+            this.pageSize = Math.min(BatchItems.MAX_GET_KEYS, Math.max(limit, 10));
         }
 
         boolean hasNext() {
@@ -432,19 +412,8 @@ public final class DeliveryLog {
 
     private Map<String, Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        List<Map<String, AttributeValue>> all = keys.stream()
-                .map(k -> Map.of("pk", k.get("pk"), "sk", k.get("sk"))).distinct().toList();
-        for (int i = 0; i < all.size(); i += MAX_BATCH_GET) {
-            List<Map<String, AttributeValue>> pending = all.subList(i, Math.min(all.size(), i + MAX_BATCH_GET));
-            for (int round = 0; !pending.isEmpty() && round < 10; round++) {
-                List<Map<String, AttributeValue>> request = pending;
-                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(
-                        Map.of(tableName, KeysAndAttributes.builder().keys(request).build())));
-                response.responses().getOrDefault(tableName, List.of()).forEach(item -> found.put(string(item, "sk"), item));
-                KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
-                pending = unprocessed == null ? List.of() : unprocessed.keys();
-            }
-        }
+        List<Map<String, AttributeValue>> itemKeys = keys.stream().map(k -> Map.of("pk", k.get("pk"), "sk", k.get("sk"))).toList();
+        BatchItems.get(dynamoDb, tableName, itemKeys, false).forEach(item -> found.put(string(item, "sk"), item));
         return found;
     }
 
@@ -563,14 +532,5 @@ public final class DeliveryLog {
     /** The partition key a delivery's item is written under. */
     public static String partitionOf(String webhookId, String deliveryId) {
         return partition(webhookId, DeliveryIds.shard(deliveryId));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -26,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class EndpointHealthStore {
 
     private static final String HEALTH = "HEALTH";
-    private static final int MAX_BATCH_GET = 100;
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -45,21 +42,11 @@ public final class EndpointHealthStore {
     /** The health of several webhooks at once (one BatchGetItem per 100), for listings. */
     public Map<String, WebhookHealth> healths(List<String> webhookIds) {
         Map<String, WebhookHealth> result = new HashMap<>();
-        for (int i = 0; i < webhookIds.size(); i += MAX_BATCH_GET) {
-            List<Map<String, AttributeValue>> keys = webhookIds.subList(i, Math.min(webhookIds.size(), i + MAX_BATCH_GET))
-                    .stream().distinct().map(EndpointHealthStore::key).toList();
-            for (int round = 0; !keys.isEmpty() && round < 10; round++) {
-                List<Map<String, AttributeValue>> request = keys;
-                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(
-                        Map.of(tableName, KeysAndAttributes.builder().keys(request).build())));
-                response.responses().getOrDefault(tableName, List.of()).forEach(item -> {
-                    String id = string(item, "pk").substring(2);
-                    result.put(id, fromItem(id, item));
-                });
-                KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
-                keys = unprocessed == null ? List.of() : unprocessed.keys();
-            }
-        }
+        List<Map<String, AttributeValue>> keys = webhookIds.stream().map(EndpointHealthStore::key).toList();
+        BatchItems.get(dynamoDb, tableName, keys, false).forEach(item -> {
+            String id = string(item, "pk").substring(2);
+            result.put(id, fromItem(id, item));
+        });
         webhookIds.forEach(id -> result.putIfAbsent(id, WebhookHealth.closed(id)));
         return result;
     }

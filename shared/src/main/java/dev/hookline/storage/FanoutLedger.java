@@ -6,18 +6,25 @@ import static dev.hookline.storage.Attributes.s;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Which parts of which ingested events were fanned out, in the webhooks table, so a producer's duplicate (same
- * event id) is dropped for the dedupe window. One write per part, made only after every delivery of the part is on
- * the delivery queue: a part whose processing died has no entry, so its retry, a producer's copy or a copy re-driven
- * from the dead-letter queue (whatever its message id) fans it out again, with the same delivery ids. Two copies
- * processed at the same moment may both fan out; the delivery function's conditional records keep that to a rare
- * repeated POST, which receivers de-duplicate by {@code webhook-id}.
+ * event id) is dropped for the dedupe window. Written only after every delivery of the part is on the delivery
+ * queue: a part whose processing died has no entry, so its retry, a producer's copy or a copy re-driven from the
+ * dead-letter queue (whatever its message id) fans it out again, with the same delivery ids. Two copies processed
+ * at the same moment may both fan out; receivers de-duplicate that rare repeat by {@code webhook-id}.
+ *
+ * <p>Fan-out reads and writes the ledger once per batch, not per event: one BatchGetItem that also brings the
+ * batch's tenants' index epochs (they live in the same table, see {@link WebhookStore}), and one BatchWriteItem.
  *
  * <pre>
  * pk                          sk          item
@@ -30,6 +37,17 @@ public final class FanoutLedger {
     public record Key(String companyId, String eventId, int part) {
     }
 
+    /** A part to record as fanned out. */
+    public record Entry(Key key, int deliveries) {
+    }
+
+    /**
+     * What one read found: the parts fanned out within the dedupe window, and each tenant's index epoch (0 before
+     * the tenant's first index change).
+     */
+    public record Seen(Set<Key> fannedOut, Map<String, Long> indexEpochs) {
+    }
+
     private final DynamoDbClient dynamoDb;
     private final String tableName;
 
@@ -39,21 +57,45 @@ public final class FanoutLedger {
     }
 
     /**
-     * True when the part was fanned out within the dedupe window. An eventually consistent read (half a read
-     * unit): a copy racing the first one may miss it, which costs a repeat, never a loss.
+     * One strongly consistent BatchGetItem (per 100 keys) for the parts and their tenants' index epochs. Strongly
+     * consistent because a cached index is trusted only under the epoch read here.
      */
-    public boolean fannedOut(Key key, Instant now) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request.tableName(tableName).key(key(key))).item();
-        return item != null && !item.isEmpty() && number(item, "expires_at", 0) >= now.getEpochSecond();
+    public Seen read(Collection<Key> keys, Instant now) {
+        List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
+        Map<Map<String, AttributeValue>, Key> partsByItemKey = new HashMap<>();
+        Set<String> companies = new HashSet<>();
+        for (Key key : keys) {
+            itemKeys.add(key(key));
+            partsByItemKey.put(key(key), key);
+            if (companies.add(key.companyId())) {
+                itemKeys.add(WebhookStore.indexEpochKey(key.companyId()));
+            }
+        }
+        Set<Key> fannedOut = new HashSet<>();
+        Map<String, Long> epochs = new HashMap<>();
+        companies.forEach(company -> epochs.put(company, 0L));
+        for (Map<String, AttributeValue> item : BatchItems.get(dynamoDb, tableName, itemKeys, true)) {
+            String epochCompany = WebhookStore.indexEpochCompany(item);
+            if (epochCompany != null) {
+                epochs.put(epochCompany, WebhookStore.indexEpoch(item));
+            } else if (number(item, "expires_at", 0) >= now.getEpochSecond()) {
+                fannedOut.add(partsByItemKey.get(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+            }
+        }
+        return new Seen(fannedOut, epochs);
     }
 
-    /** Records a fanned-out part; copies arriving within {@code window} are then duplicates. */
-    public void record(Key key, int deliveries, Instant now, Duration window) {
-        Map<String, AttributeValue> item = new HashMap<>(key(key));
-        item.put("deliveries", n(deliveries));
-        item.put("fanned_out_at", s(now.toString()));
-        item.put("expires_at", n(now.plus(window).getEpochSecond()));
-        dynamoDb.putItem(request -> request.tableName(tableName).item(item));
+    /** Records fanned-out parts in one BatchWriteItem (per 25); copies arriving within {@code window} are then duplicates. */
+    public void record(List<Entry> entries, Instant now, Duration window) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (Entry entry : entries) {
+            Map<String, AttributeValue> item = new HashMap<>(key(entry.key()));
+            item.put("deliveries", n(entry.deliveries()));
+            item.put("fanned_out_at", s(now.toString()));
+            item.put("expires_at", n(now.plus(window).getEpochSecond()));
+            items.add(item);
+        }
+        BatchItems.put(dynamoDb, tableName, items);
     }
 
     private static Map<String, AttributeValue> key(Key key) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,9 +42,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * T#{company}                          IDEM#{idempotency key}      a create's idempotency record (TTL)
  * SUB#{company}#{resource}.{trigger}   {identifier|*}#{webhook id} direct subscription
  * PROP#{company}#{resource}.{trigger}  {identifier|*}#{webhook id} subscription through related resources
+ * T#{company}                          INDEX_EPOCH                 epoch: +1 with every change of the tenant's index
  * </pre>
  *
  * Only matchable (active, not deleted) webhooks have index entries, so fan-out needs no filter and no Scan.
+ * The index epoch lets fan-out cache a tenant's index per container and still see every change at once: a
+ * transaction that adds or removes index entries also increments it, and a cached lookup is used only while
+ * the epoch read for the batch at hand is the one it was read under.
  */
 public final class WebhookStore {
 
@@ -52,6 +57,9 @@ public final class WebhookStore {
     private static final String WEBHOOK_PREFIX = "W#";
     private static final String IDEMPOTENCY_PREFIX = "IDEM#";
     private static final String ANY_IDENTIFIER = "*";
+    private static final String INDEX_EPOCH_KEY = "INDEX_EPOCH";
+    /** Tries of a transaction that lost a race for the tenant's index epoch to another write of the same tenant. */
+    private static final int MAX_TRANSACTION_TRIES = 5;
 
     /** A webhook found through the index for an event of a given type. */
     public record Subscription(String webhookId, EventType registeredOn, boolean viaPropagation) {
@@ -75,9 +83,12 @@ public final class WebhookStore {
         this.tableName = tableName;
     }
 
-    /** Upper bound of subscribed event types, so an update (old index out, new index in) fits one transaction. */
+    /**
+     * Upper bound of subscribed event types, so an update (webhook, epoch, old index out, new index in) fits one
+     * transaction.
+     */
     public static int maxEventsPerWebhook() {
-        return (MAX_TRANSACTION_ITEMS - 2) / 4;
+        return (MAX_TRANSACTION_ITEMS - 3) / 4;
     }
 
     public void create(Webhook webhook, Optional<IdempotencyRecord> idempotency) {
@@ -89,10 +100,14 @@ public final class WebhookStore {
                 .item(toItem(webhook.companyId(), record))
                 .conditionExpression("attribute_not_exists(pk) OR expires_at < :now")
                 .expressionAttributeValues(Map.of(":now", n(Instant.now().getEpochSecond())))).build()));
-        indexKeys(webhook).forEach((key, item) -> writes.add(TransactWriteItem.builder()
+        Map<String, Map<String, AttributeValue>> index = indexKeys(webhook);
+        index.forEach((key, item) -> writes.add(TransactWriteItem.builder()
                 .put(put -> put.tableName(tableName).item(item)).build()));
+        if (!index.isEmpty()) {
+            writes.add(nextIndexEpoch(webhook.companyId()));
+        }
         try {
-            dynamoDb.transactWriteItems(request -> request.transactItems(writes));
+            transact(writes);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (idempotency.isPresent() && reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
@@ -125,11 +140,62 @@ public final class WebhookStore {
                 writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName).item(item)).build());
             }
         });
+        if (!before.keySet().equals(after.keySet())) {
+            writes.add(nextIndexEpoch(next.companyId()));
+        }
         try {
-            dynamoDb.transactWriteItems(request -> request.transactItems(writes));
+            transact(writes);
         } catch (TransactionCanceledException e) {
             throw new ConcurrentModificationException("Webhook changed since it was read");
         }
+    }
+
+    /**
+     * Runs the transaction, again after a short random pause when it only lost a race with another write of the
+     * same tenant (both increment the index epoch): a tenant creating webhooks in parallel gets them all.
+     */
+    private void transact(List<TransactWriteItem> writes) {
+        for (int tries = 1; ; tries++) {
+            try {
+                dynamoDb.transactWriteItems(request -> request.transactItems(writes));
+                return;
+            } catch (TransactionCanceledException e) {
+                boolean conflict = e.hasCancellationReasons()
+                        && e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()))
+                        && e.cancellationReasons().stream().noneMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+                if (!conflict || tries == MAX_TRANSACTION_TRIES) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(10L << tries));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private TransactWriteItem nextIndexEpoch(String companyId) {
+        return TransactWriteItem.builder().update(update -> update.tableName(tableName)
+                .key(indexEpochKey(companyId))
+                .updateExpression("ADD epoch :one")
+                .expressionAttributeValues(Map.of(":one", n(1)))).build();
+    }
+
+    /** The key of a tenant's index epoch item, which fan-out reads with its ledger entries in one call. */
+    static Map<String, AttributeValue> indexEpochKey(String companyId) {
+        return Map.of("pk", s(tenantKey(companyId)), "sk", s(INDEX_EPOCH_KEY));
+    }
+
+    /** The company of an index epoch item, or null when {@code item} is something else. */
+    static String indexEpochCompany(Map<String, AttributeValue> item) {
+        String pk = string(item, "pk");
+        return INDEX_EPOCH_KEY.equals(string(item, "sk")) && pk != null && pk.startsWith("T#") ? pk.substring(2) : null;
+    }
+
+    static long indexEpoch(Map<String, AttributeValue> item) {
+        return number(item, "epoch", 0);
     }
 
     /** Includes soft-deleted webhooks: the system keeps them for their delivery history. */
@@ -224,6 +290,51 @@ public final class WebhookStore {
         return dynamoDb.queryPaginator(request.build()).items().stream()
                 .map(item -> new Subscription(string(item, "webhook_id"), type, viaPropagation))
                 .iterator();
+    }
+
+    /**
+     * One index partition (the subscriptions to {@code type}, direct or through related resources) whole, for
+     * fan-out's per-container cache; empty when it holds more than {@code limit} entries, which are then only
+     * streamed. Strongly consistent, so a partition cached under an epoch holds every change up to that epoch.
+     */
+    public Optional<IndexPartition> indexPartition(String companyId, EventType type, boolean viaPropagation, int limit) {
+        String partition = (viaPropagation ? "PROP#" : "SUB#") + companyId + "#" + type;
+        Map<String, List<Subscription>> byIdentifier = new HashMap<>();
+        int entries = 0;
+        QueryRequest request = QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", s(partition)))
+                .projectionExpression("sk, webhook_id")
+                .consistentRead(true)
+                .build();
+        for (Map<String, AttributeValue> item : dynamoDb.queryPaginator(request).items()) {
+            if (++entries > limit) {
+                return Optional.empty();
+            }
+            String sortKey = string(item, "sk");
+            String identifier = sortKey.substring(0, sortKey.lastIndexOf('#'));
+            byIdentifier.computeIfAbsent(identifier, i -> new ArrayList<>())
+                    .add(new Subscription(string(item, "webhook_id"), type, viaPropagation));
+        }
+        byIdentifier.replaceAll((identifier, subscriptions) -> List.copyOf(subscriptions));
+        return Optional.of(new IndexPartition(Map.copyOf(byIdentifier), entries));
+    }
+
+    /**
+     * An index partition read whole, its subscriptions grouped by identifier filter, each group ascending by
+     * webhook id (the sort key order).
+     */
+    public record IndexPartition(Map<String, List<Subscription>> byIdentifier, int size) {
+
+        /** As {@link #subscriptions}: exactly this identifier filter ({@code null}: none), after {@code afterWebhookId}. */
+        public List<Subscription> subscriptions(String identifier, String afterWebhookId) {
+            List<Subscription> group = byIdentifier.getOrDefault(
+                    identifier == null || identifier.isEmpty() ? ANY_IDENTIFIER : identifier, List.of());
+            if (afterWebhookId == null) {
+                return group;
+            }
+            return group.stream().filter(subscription -> subscription.webhookId().compareTo(afterWebhookId) > 0).toList();
+        }
     }
 
     private Map<String, Map<String, AttributeValue>> indexKeys(Webhook webhook) {

@@ -208,6 +208,53 @@ class FanoutServiceIT {
     }
 
     @Test
+    void aBatchFansOutEveryEventAndTwoCopiesOfOneEventOnce() {
+        String hook = webhook("[\"ticket.create\"]", "", false);
+        List<IngestMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            batch.add(new IngestMessage("message-" + i, Json.write(ticketCreate())));
+        }
+        ObjectNode repeated = ticketCreate();
+        batch.add(new IngestMessage("copy-a", Json.write(repeated)));
+        batch.add(new IngestMessage("copy-b", Json.write(repeated)));
+        batch.add(new IngestMessage("invalid", "{\"company_id\": \"" + company + "\"}"));
+
+        Map<String, Outcome> outcomes = fanout.process(batch, A_MINUTE);
+
+        assertEquals(batch.stream().map(IngestMessage::messageId).toList(), List.copyOf(outcomes.keySet()), "batch order");
+        assertEquals(10, outcomes.values().stream().filter(FannedOut.class::isInstance).count());
+        assertEquals(new Duplicate(repeated.get("event_id").asText(), 0), outcomes.get("copy-b"));
+        assertInstanceOf(Parked.class, outcomes.get("invalid"));
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(10, deliveries.size());
+        assertEquals(Set.of(hook), deliveries.stream().map(d -> d.get("webhook_id").asText()).collect(Collectors.toSet()));
+        assertEquals(Set.of(), fanout.processAll(batch.subList(0, 2), A_MINUTE), "fanned out already: duplicates, handled");
+        assertEquals(List.of(), deliveries());
+    }
+
+    @Test
+    void theCachedIndexSeesEveryChangeOfTheTenantsWebhooksAtOnce() {
+        String first = webhook("[\"ticket.create\"]", "", false);
+        assertEquals(1, ((FannedOut) process(Json.write(ticketCreate()))).deliveries());
+        assertEquals(Set.of(first), webhookIds(deliveries()));
+
+        String second = webhook("[\"ticket.create\"]", "", false);
+        process(Json.write(ticketCreate()));
+        assertEquals(Set.of(first, second), webhookIds(deliveries()), "created after the index was cached");
+
+        webhooks.update(TestStack.admin(company), first, Json.parse("{\"active\": false}"), Optional.empty());
+        process(Json.write(ticketCreate()));
+        assertEquals(Set.of(second), webhookIds(deliveries()), "deactivated after the index was cached");
+
+        webhooks.delete(TestStack.admin(company), second, Optional.empty());
+        assertEquals(0, ((FannedOut) process(Json.write(ticketCreate()))).deliveries(), "deleted after the index was cached");
+    }
+
+    private static Set<String> webhookIds(List<JsonNode> deliveries) {
+        return deliveries.stream().map(d -> d.get("webhook_id").asText()).collect(Collectors.toSet());
+    }
+
+    @Test
     void withoutAProducerEventIdTheRedeliveredMessageIsTheDuplicate() {
         webhook("[\"ticket.create\"]", "", false);
         ObjectNode event = ticketCreate();
@@ -237,7 +284,8 @@ class FanoutServiceIT {
         webhook("[\"ticket.create\"]", "", false);
         ObjectNode event = ticketCreate();
         String eventId = event.get("event_id").asText();
-        ledger().record(new FanoutLedger.Key(company, eventId, 0), 1, Instant.now().minus(Duration.ofDays(2)), Duration.ofHours(24));
+        ledger().record(List.of(new FanoutLedger.Entry(new FanoutLedger.Key(company, eventId, 0), 1)),
+                Instant.now().minus(Duration.ofDays(2)), Duration.ofHours(24));
 
         assertEquals(new FannedOut(eventId, 0, 1, false), fanout.process(new IngestMessage("message-1", Json.write(event)), A_MINUTE));
     }

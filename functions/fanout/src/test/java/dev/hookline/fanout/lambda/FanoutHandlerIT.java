@@ -134,8 +134,8 @@ class FanoutHandlerIT {
     @Test
     void aRecordWhoseEventWasFannedOutAlreadyIsDeletedAsADuplicate() {
         webhook("[\"ticket.create\"]", "", false);
-        new FanoutLedger(stack.clients().dynamoDb(), stack.webhooksTable()).record(
-                new FanoutLedger.Key(COMPANY, "evt_01JD3ZK6Q7R5V2X8N4M9T0W1YB", 0), 1, Instant.now(), Duration.ofHours(24));
+        new FanoutLedger(stack.clients().dynamoDb(), stack.webhooksTable()).record(List.of(new FanoutLedger.Entry(
+                new FanoutLedger.Key(COMPANY, "evt_01JD3ZK6Q7R5V2X8N4M9T0W1YB", 0), 1)), Instant.now(), Duration.ofHours(24));
         SQSEvent batch = sampleBatch();
         batch.setRecords(List.of(batch.getRecords().get(0)));
 

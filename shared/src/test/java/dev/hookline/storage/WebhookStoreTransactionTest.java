@@ -1,0 +1,101 @@
+package dev.hookline.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.hookline.model.EventType;
+import dev.hookline.model.SecretRing;
+import dev.hookline.model.Webhook;
+import dev.hookline.secrets.EncryptedSecret;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Every index change increments the tenant's index epoch in the same transaction, so two writes of one tenant can
+ * collide on it (DynamoDB cancels one with TransactionConflict). DynamoDB Local serialises transactions and never
+ * answers that, hence a client that does.
+ */
+class WebhookStoreTransactionTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+
+    /** Answers each TransactWriteItems with the next scripted cancellation, then succeeds; records the requests. */
+    private static final class ScriptedDynamoDb implements DynamoDbClient {
+        final Deque<String> cancellations;
+        final List<TransactWriteItemsRequest> requests = new ArrayList<>();
+
+        ScriptedDynamoDb(String... cancellations) {
+            this.cancellations = new LinkedList<>(List.of(cancellations));
+        }
+
+        @Override
+        public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+            requests.add(request);
+            String code = cancellations.poll();
+            if (code == null) {
+                return TransactWriteItemsResponse.builder().build();
+            }
+            throw TransactionCanceledException.builder().message("cancelled")
+                    .cancellationReasons(CancellationReason.builder().code("None").build(),
+                            CancellationReason.builder().code(code).build())
+                    .build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "dynamodb";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static Webhook webhook() {
+        return new Webhook("wh_1", "company-1", "hook", null, "https://hooks.example.com/in",
+                List.of(new EventType("ticket", "create")), null, false, 3, true, Map.of(),
+                new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 1, NOW, NOW, null);
+    }
+
+    @Test
+    void aCreateThatLostARaceForTheIndexEpochIsRetriedAndIncrementsIt() {
+        ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb("TransactionConflict", "TransactionConflict");
+
+        new WebhookStore(dynamoDb, "webhooks").create(webhook(), Optional.empty());
+
+        assertEquals(3, dynamoDb.requests.size());
+        assertEquals("ADD epoch :one", dynamoDb.requests.get(2).transactItems().getLast().update().updateExpression());
+    }
+
+    @Test
+    void aFailedConditionIsNotRetried() {
+        ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb("ConditionalCheckFailed");
+
+        assertThrows(ConcurrentModificationException.class,
+                () -> new WebhookStore(dynamoDb, "webhooks").update(webhook(), webhook()));
+        assertEquals(1, dynamoDb.requests.size());
+    }
+
+    @Test
+    void aChangeThatLeavesTheIndexAloneDoesNotTouchTheEpoch() {
+        ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb();
+        Webhook renamed = new Webhook("wh_1", "company-1", "renamed", null, "https://hooks.example.com/in",
+                List.of(new EventType("ticket", "create")), null, false, 3, true, Map.of(),
+                new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 2, NOW, NOW, null);
+
+        new WebhookStore(dynamoDb, "webhooks").update(webhook(), renamed);
+
+        assertEquals(1, dynamoDb.requests.get(0).transactItems().size(), "the webhook only");
+    }
+}
