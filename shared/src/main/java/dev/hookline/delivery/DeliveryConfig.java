@@ -1,6 +1,7 @@
 package dev.hookline.delivery;
 
 import dev.hookline.config.Env;
+import dev.hookline.storage.DeliveryLog;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * @param deadLetterQueueUrl    where a delivery goes with its last error once its attempts are used up
  * @param deliveriesTable       the delivery log, parked deliveries and per-webhook circuit state
  * @param circuitThreshold      consecutive failed attempts that open a webhook's circuit
- * @param logRetention          how long delivery records (and parked payloads) are kept (DynamoDB TTL)
+ * @param logRetention          how long delivery records are kept (DynamoDB TTL): successes, and the rest
  * @param cacheTtl              how long a container trusts its cached webhook and secrets
  * @param connectTimeout        TCP + TLS connect limit per attempt
  * @param totalTimeout          whole-attempt limit (connect, send, wait, read), enforced by aborting the request
@@ -20,11 +21,10 @@ import java.util.List;
  * @param retrySchedule         waits before retries 1, 2, ... (the last repeats); Svix's unless configured
  */
 public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable,
-        int circuitThreshold, Duration logRetention, Duration cacheTtl, Duration connectTimeout, Duration totalTimeout,
+        int circuitThreshold, DeliveryLog.Retention logRetention, Duration cacheTtl, Duration connectTimeout, Duration totalTimeout,
         int maxResponseBytes, int backlogCap, List<Duration> retrySchedule) {
 
     public static final int DEFAULT_CIRCUIT_THRESHOLD = 20;
-    public static final Duration DEFAULT_LOG_RETENTION = Duration.ofDays(30);
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofSeconds(15);
@@ -43,13 +43,21 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 Env.required("DELIVERY_DLQ_URL"),
                 Env.required("DELIVERIES_TABLE"),
                 Env.integer("CIRCUIT_FAILURE_THRESHOLD", DEFAULT_CIRCUIT_THRESHOLD),
-                Duration.ofDays(Env.integer("DELIVERY_LOG_RETENTION_DAYS", (int) DEFAULT_LOG_RETENTION.toDays())),
+                retentionFromEnvironment(),
                 Duration.ofSeconds(Env.integer("WEBHOOK_CACHE_SECONDS", (int) DEFAULT_CACHE_TTL.toSeconds())),
                 Duration.ofMillis(Env.integer("DELIVERY_CONNECT_TIMEOUT_MS", (int) DEFAULT_CONNECT_TIMEOUT.toMillis())),
                 Duration.ofMillis(Env.integer("DELIVERY_TOTAL_TIMEOUT_MS", (int) DEFAULT_TOTAL_TIMEOUT.toMillis())),
                 DEFAULT_MAX_RESPONSE_BYTES,
                 Env.integer("DELIVERY_BACKLOG_CAP", DEFAULT_BACKLOG_CAP),
                 Env.optional("DELIVERY_RETRY_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(RetryPolicy.SCHEDULE));
+    }
+
+    /** DELIVERY_SUCCESS_RETENTION_DAYS for successes, DELIVERY_LOG_RETENTION_DAYS for the rest. */
+    private static DeliveryLog.Retention retentionFromEnvironment() {
+        DeliveryLog.Retention defaults = DeliveryLog.Retention.DEFAULT;
+        return new DeliveryLog.Retention(
+                Duration.ofDays(Env.integer("DELIVERY_SUCCESS_RETENTION_DAYS", (int) defaults.succeeded().toDays())),
+                Duration.ofDays(Env.integer("DELIVERY_LOG_RETENTION_DAYS", (int) defaults.other().toDays())));
     }
 
     /** What the registry API's delivery operations need: the queue to send to and the log. */
@@ -59,7 +67,7 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 "",
                 Env.required("DELIVERIES_TABLE"),
                 DEFAULT_CIRCUIT_THRESHOLD,
-                Duration.ofDays(Env.integer("DELIVERY_LOG_RETENTION_DAYS", (int) DEFAULT_LOG_RETENTION.toDays())),
+                retentionFromEnvironment(),
                 DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
                 DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE);
     }
@@ -67,7 +75,7 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
     /** Explicit resources with the default limits (tests, the local runner). */
     public static DeliveryConfig of(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, DEFAULT_CIRCUIT_THRESHOLD,
-                DEFAULT_LOG_RETENTION, DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
+                DeliveryLog.Retention.DEFAULT, DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
                 DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE);
     }
 

@@ -85,11 +85,27 @@ public final class DeliveryLog {
         NO, YES, FROM_BACKOFF
     }
 
+    /**
+     * How long records are kept (DynamoDB TTL from their last write): successes for {@code succeeded}, every
+     * other record (failed, parked, in progress) for {@code other}. Successes are most of the table and least
+     * looked at, so keeping them shorter is most of what storage costs.
+     */
+    public record Retention(Duration succeeded, Duration other) {
+
+        public static final Retention DEFAULT = new Retention(Duration.ofDays(7), Duration.ofDays(30));
+
+        public Retention {
+            if (succeeded.compareTo(Duration.ofDays(1)) < 0 || other.compareTo(Duration.ofDays(1)) < 0) {
+                throw new IllegalArgumentException("delivery log retention is at least one day");
+            }
+        }
+    }
+
     private final DynamoDbClient dynamoDb;
     private final String tableName;
-    private final Duration retention;
+    private final Retention retention;
 
-    public DeliveryLog(DynamoDbClient dynamoDb, String tableName, Duration retention) {
+    public DeliveryLog(DynamoDbClient dynamoDb, String tableName, Retention retention) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.retention = retention;
@@ -109,6 +125,7 @@ public final class DeliveryLog {
             Map<String, AttributeValue> item = new HashMap<>(creation(delivery, now));
             item.putAll(key(delivery.webhookId(), delivery.deliveryId()));
             item.put("status", s(Status.SUCCEEDED.wire()));
+            item.put("expires_at", n(now.plus(retention.succeeded()).getEpochSecond()));
             item.put("attempts", n(1));
             item.put("attempt_log", AttributeValue.fromL(List.of(AttributeValue.fromM(attemptEntry(attempts.get(i))))));
             items.add(item);
@@ -125,6 +142,9 @@ public final class DeliveryLog {
             String lastError, Optional<String> payload, Instant now) {
         Map<String, AttributeValue> values = new HashMap<>(creationValues(delivery, now));
         values.put(":status", s(status.wire()));
+        if (status == Status.SUCCEEDED) {
+            values.put(":expires", n(now.plus(retention.succeeded()).getEpochSecond()));
+        }
         values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(attemptEntry(attempt)))));
         values.put(":empty", AttributeValue.fromL(List.of()));
         values.put(":one", n(1));
@@ -197,7 +217,7 @@ public final class DeliveryLog {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":queued", s(Status.QUEUED.wire()));
         values.put(":now", n(now.toEpochMilli()));
-        values.put(":expires", n(now.plus(retention).getEpochSecond()));
+        values.put(":expires", n(now.plus(retention.other()).getEpochSecond()));
         List<String> placeholders = new ArrayList<>();
         for (Status status : from) {
             values.put(":from" + placeholders.size(), s(status.wire()));
@@ -461,7 +481,7 @@ public final class DeliveryLog {
         item.put("event_id", s(delivery.eventId()));
         item.put("event_type", s(delivery.eventType()));
         item.put("updated_at", n(now.toEpochMilli()));
-        item.put("expires_at", n(now.plus(retention).getEpochSecond()));
+        item.put("expires_at", n(now.plus(retention.other()).getEpochSecond()));
         item.put("series_start", n(delivery.series()));
         return item;
     }

@@ -117,6 +117,17 @@ class DeliveryServiceIT {
         assertEquals(1, items.size(), "no health item, no index entry: " + items);
         assertEquals(DeliveryLog.partitionOf(created.webhook().id(), deliveryId), items.get(0).get("pk").s());
         assertEquals(null, items.get(0).get("payload"), "a success keeps no payload");
+        assertEquals(7, keptForDays(created.webhook().id(), deliveryId), "DeliveryLog.Retention.DEFAULT: successes 7 days");
+    }
+
+    /** Days from now to the record's TTL, rounded. */
+    private long keptForDays(String webhookId, String deliveryId) {
+        Map<String, AttributeValue> item = stack.clients().dynamoDb().getItem(request -> request
+                .tableName(resources.config().deliveriesTable())
+                .key(Map.of("pk", AttributeValue.fromS(DeliveryLog.partitionOf(webhookId, deliveryId)),
+                        "sk", AttributeValue.fromS("D#" + deliveryId)))).item();
+        long seconds = Long.parseLong(item.get("expires_at").n()) - Instant.now().getEpochSecond();
+        return Math.round(seconds / 86_400.0);
     }
 
     @Test
@@ -154,6 +165,7 @@ class DeliveryServiceIT {
         assertEquals(Status.SUCCEEDED, done.status());
         assertEquals(2, done.attempts());
         assertEquals(List.of(503, 200), done.attemptLog().stream().map(DeliveryRecord.Attempt::status).toList());
+        assertEquals(7, keptForDays(created.webhook().id(), deliveryId), "a success after retries is kept as a success");
         List<TestReceiver.Request> requests = receiver.requests();
         assertEquals(2, requests.size());
         assertEquals(requests.get(0).header("webhook-id"), requests.get(1).header("webhook-id"), "stable id across retries");
@@ -178,6 +190,7 @@ class DeliveryServiceIT {
         DeliveryRecord record = log.find(created.webhook().id(), deliveryId).orElseThrow();
         assertEquals(Status.FAILED, record.status());
         assertTrue(record.payload().isPresent(), "a failed delivery keeps its payload for recover");
+        assertEquals(30, keptForDays(created.webhook().id(), deliveryId), "failures are kept longer than successes");
     }
 
     @Test
