@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.json.Json;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What the delivery queue carries: fan-out's delivery messages ({@code dev.hookline.fanout.DeliveryMessage},
- * docs/delivery-payload.md) plus two optional flags, and control commands that page through replays.
+ * docs/delivery-payload.md) plus optional flags, alone or several of one event in a group
+ * ({@code {"deliveries": [...]}}), and control commands that page through replays.
  */
 public final class DeliveryMessages {
+
+    /** Most deliveries in one group message: a batch of 10 messages then carries at most 50 concurrent POSTs. */
+    public static final int MAX_GROUP = 5;
 
     private DeliveryMessages() {
     }
@@ -22,19 +28,26 @@ public final class DeliveryMessages {
      * One delivery. {@code attempt} is the series the message belongs to (attempts made before it was sent);
      * {@code bypassCircuit} for pings and manual retries, which go out even while the circuit is open;
      * {@code deadLettered} on the copy sent to the dead-letter queue, so that moving it back re-sends the delivery
-     * only if it is still failed in that series (docs/delivery.md, "Re-drive").
+     * only if it is still failed in that series (docs/delivery.md, "Re-drive"); {@code resumed} on a retry split
+     * off a group into a message of its own, which therefore has a record to read even on its first receive.
      */
     public record Delivery(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
-            ObjectNode payload, boolean test, boolean bypassCircuit, boolean deadLettered) implements Incoming {
+            ObjectNode payload, boolean test, boolean bypassCircuit, boolean deadLettered, boolean resumed)
+            implements Incoming {
 
         public Delivery(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
                 ObjectNode payload, boolean test, boolean bypassCircuit) {
-            this(deliveryId, webhookId, companyId, eventId, attempt, payload, test, bypassCircuit, false);
+            this(deliveryId, webhookId, companyId, eventId, attempt, payload, test, bypassCircuit, false, false);
         }
 
         /** The copy for the dead-letter queue. */
         public Delivery deadLetterCopy() {
-            return new Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, test, false, true);
+            return new Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, test, false, true, false);
+        }
+
+        /** This delivery's retry, split off its group into a message of its own. */
+        public Delivery resumedCopy() {
+            return new Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, test, bypassCircuit, false, true);
         }
 
         public String eventType() {
@@ -64,8 +77,15 @@ public final class DeliveryMessages {
             if (deadLettered) {
                 node.put("dead_lettered", true);
             }
+            if (resumed) {
+                node.put("resumed", true);
+            }
             return node;
         }
+    }
+
+    /** Several deliveries of one event in one message: SQS requests are paid per message, not per delivery. */
+    public record Group(List<Delivery> deliveries) implements Incoming {
     }
 
     /** Re-send a page of a webhook's parked deliveries, then continue with {@code cursor}. */
@@ -103,6 +123,24 @@ public final class DeliveryMessages {
                 default -> throw new InvalidMessage("unknown command");
             };
         }
+        JsonNode group = node.get("deliveries");
+        if (group != null) {
+            if (!group.isArray() || group.isEmpty() || group.size() > MAX_GROUP) {
+                throw new InvalidMessage("deliveries is not an array of 1 to " + MAX_GROUP + " deliveries");
+            }
+            List<Delivery> deliveries = new ArrayList<>();
+            for (JsonNode member : group) {
+                if (!member.isObject() || member.has("deliveries") || member.has("command")) {
+                    throw new InvalidMessage("a group holds delivery objects only");
+                }
+                deliveries.add(delivery(member));
+            }
+            return new Group(List.copyOf(deliveries));
+        }
+        return delivery(node);
+    }
+
+    private static Delivery delivery(JsonNode node) {
         JsonNode payload = node.get("payload");
         if (payload == null || !payload.isObject()) {
             throw new InvalidMessage("payload is missing or not an object");
@@ -110,7 +148,12 @@ public final class DeliveryMessages {
         return new Delivery(text(node, "delivery_id"), text(node, "webhook_id"), text(node, "company_id"),
                 text(node, "event_id"), node.path("attempt").asInt(0), (ObjectNode) payload,
                 node.path("test").asBoolean(false), node.path("bypass_circuit").asBoolean(false),
-                node.path("dead_lettered").asBoolean(false));
+                node.path("dead_lettered").asBoolean(false), node.path("resumed").asBoolean(false));
+    }
+
+    /** A group message of {@code deliveries}, each already written as a delivery message's JSON object. */
+    public static String group(List<String> deliveries) {
+        return "{\"deliveries\":[" + String.join(",", deliveries) + "]}";
     }
 
     public static String replayCommand(String webhookId, String companyId, Optional<String> cursor) {

@@ -2,6 +2,7 @@ package dev.hookline.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.delivery.DeliveryMessages.Delivery;
+import dev.hookline.delivery.DeliveryMessages.Group;
 import dev.hookline.delivery.DeliveryMessages.Incoming;
 import dev.hookline.delivery.DeliveryMessages.InvalidMessage;
 import dev.hookline.delivery.DeliveryMessages.Recover;
@@ -38,6 +39,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Delivers a batch of delivery-queue messages (docs/delivery.md, "State model"). The SQS message is a delivery's
@@ -53,6 +56,8 @@ public final class DeliveryService {
     /** Deliveries re-sent per replay or recover step; a continuation command carries on. */
     public static final int REPLAY_PAGE = 100;
     private static final int MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+    /** SQS's longest DelaySeconds. */
+    private static final int MAX_DELAY_SECONDS = 15 * 60;
     /** A message back earlier than its record's due time by more than this is put back to wait, not attempted. */
     private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(2);
 
@@ -66,9 +71,13 @@ public final class DeliveryService {
         }
     }
 
-    /** What became of a message; only {@link Outcome#RETRY} and {@link Outcome#ERROR} keep it on the queue. */
+    /**
+     * What became of a message (or of one delivery of a group); only {@link Outcome#RETRY} and
+     * {@link Outcome#ERROR} keep a message on the queue. {@link Outcome#RESCHEDULED}: a group whose retries now
+     * travel in messages of their own.
+     */
     public enum Outcome {
-        DELIVERED, RETRY, FAILED, ABORTED, PARKED, DUPLICATE, SKIPPED, COMMAND, INVALID, ERROR;
+        DELIVERED, RETRY, RESCHEDULED, FAILED, ABORTED, PARKED, DUPLICATE, SKIPPED, COMMAND, INVALID, ERROR;
 
         public boolean keepOnQueue() {
             return this == RETRY || this == ERROR;
@@ -118,14 +127,14 @@ public final class DeliveryService {
 
     /**
      * Processes a batch and returns, per message id, what happened. Messages to retry already have their
-     * visibility set to the backoff; the caller reports every {@link Outcome#keepOnQueue()} message as a batch
-     * item failure so SQS keeps it.
+     * visibility set to the backoff (a group's retries are split off into messages of their own, delayed); the
+     * caller reports every {@link Outcome#keepOnQueue()} message as a batch item failure so SQS keeps it.
      */
     public Map<String, Outcome> process(List<Received> batch) {
         Instant received = clock.instant();
-        Map<String, Future<Result>> futures = new LinkedHashMap<>();
+        List<Slot> slots = new ArrayList<>();
         Set<String> seenDeliveries = new HashSet<>();
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Map<String, Outcome> invalid = new LinkedHashMap<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Received message : batch) {
                 Incoming incoming;
@@ -133,31 +142,55 @@ public final class DeliveryService {
                     incoming = DeliveryMessages.parse(message.body());
                 } catch (InvalidMessage | IllegalArgumentException | DateTimeException e) {
                     deadLetter(message.body(), "invalid message: " + (e instanceof InvalidMessage ? e.getMessage() : "bad field"), 0, null);
-                    outcomes.put(message.messageId(), Outcome.INVALID);
+                    invalid.put(message.messageId(), Outcome.INVALID);
                     continue;
                 }
-                if (incoming instanceof Delivery delivery && !seenDeliveries.add(delivery.deliveryId())) {
-                    outcomes.put(message.messageId(), Outcome.DUPLICATE); // same delivery twice in one batch
-                    continue;
+                List<? extends Incoming> parts = incoming instanceof Group group ? group.deliveries() : List.of(incoming);
+                for (Incoming part : parts) {
+                    Slot slot = new Slot(message, part, parts.size() > 1 || incoming instanceof Group);
+                    slots.add(slot);
+                    if (part instanceof Delivery delivery && !seenDeliveries.add(delivery.deliveryId())) {
+                        slot.result = Result.of(Outcome.DUPLICATE); // the same delivery twice in one batch
+                    } else {
+                        slot.running = executor.submit(() -> handle(part, message.receiveCount()));
+                    }
                 }
-                futures.put(message.messageId(), executor.submit(() -> handle(incoming, message.receiveCount())));
             }
         }
-        Map<String, Result> results = new LinkedHashMap<>();
-        for (Map.Entry<String, Future<Result>> future : futures.entrySet()) {
-            try {
-                results.put(future.getKey(), future.getValue().get());
-            } catch (Exception e) {
-                Log.error("Delivery failed unexpectedly", e.getCause() == null ? e : e.getCause());
-                results.put(future.getKey(), Result.of(Outcome.ERROR));
+        for (Slot slot : slots) {
+            if (slot.running != null) {
+                try {
+                    slot.result = slot.running.get();
+                } catch (Exception e) {
+                    Log.error("Delivery failed unexpectedly", e.getCause() == null ? e : e.getCause());
+                    slot.result = Result.of(Outcome.ERROR);
+                }
             }
         }
-        recordFirstSuccesses(results);
-        recordHealth(results.values());
-        results.forEach((messageId, result) -> outcomes.put(messageId, result.outcome()));
-        setBackoff(batch, results, Duration.between(received, clock.instant()).toSeconds());
-        logBatch(outcomes, Duration.between(received, clock.instant()));
-        return outcomes;
+        recordFirstSuccesses(slots);
+        recordHealth(slots.stream().map(slot -> slot.result).toList());
+        Map<String, Outcome> outcomes = scheduleRetries(batch, slots, Duration.between(received, clock.instant()).toSeconds());
+        outcomes.putAll(invalid);
+        Map<String, Outcome> ordered = new LinkedHashMap<>();
+        batch.forEach(message -> ordered.put(message.messageId(), outcomes.get(message.messageId())));
+        logBatch(ordered.size(), slots, Duration.between(received, clock.instant()));
+        return ordered;
+    }
+
+    /** One delivery (or command) of a received message, and what became of it. */
+    private static final class Slot {
+        final Received message;
+        final Incoming incoming;
+        /** Part of a group message, whose retries are split off rather than kept in it. */
+        final boolean grouped;
+        Future<Result> running;
+        Result result;
+
+        Slot(Received message, Incoming incoming, boolean grouped) {
+            this.message = message;
+            this.incoming = incoming;
+            this.grouped = grouped;
+        }
     }
 
     private Result handle(Incoming incoming, int receiveCount) {
@@ -171,6 +204,7 @@ public final class DeliveryService {
                 recover(recover);
                 yield Result.of(Outcome.COMMAND);
             }
+            case Group group -> throw new IllegalStateException("groups are split into their deliveries first");
         };
     }
 
@@ -184,7 +218,7 @@ public final class DeliveryService {
         Webhook webhook = entry.webhook().get();
         int series = message.attempt();
         int attemptInSeries = 1;
-        boolean first = receiveCount <= 1 && !message.deadLettered();
+        boolean first = receiveCount <= 1 && !message.deadLettered() && !message.resumed();
         if (message.deadLettered()) {
             Optional<Integer> redriven = redrive(message);
             if (redriven.isEmpty()) {
@@ -329,21 +363,17 @@ public final class DeliveryService {
      * One BatchWriteItem for the batch's first-attempt successes. If it fails, their messages stay on the queue:
      * they come back, find no record and are sent again (a repeat the receiver de-duplicates by webhook-id).
      */
-    private void recordFirstSuccesses(Map<String, Result> results) {
-        List<NewDelivery> deliveries = new ArrayList<>();
-        List<Attempt> attempts = new ArrayList<>();
-        results.values().stream().filter(r -> r.firstSuccess() != null).forEach(r -> {
-            deliveries.add(r.firstSuccess().delivery());
-            attempts.add(r.firstSuccess().attempt());
-        });
-        if (deliveries.isEmpty()) {
+    private void recordFirstSuccesses(List<Slot> slots) {
+        List<Slot> successes = slots.stream().filter(slot -> slot.result.firstSuccess() != null).toList();
+        if (successes.isEmpty()) {
             return;
         }
         try {
-            log.recordFirstSuccesses(deliveries, attempts, clock.instant());
+            log.recordFirstSuccesses(successes.stream().map(slot -> slot.result.firstSuccess().delivery()).toList(),
+                    successes.stream().map(slot -> slot.result.firstSuccess().attempt()).toList(), clock.instant());
         } catch (RuntimeException e) {
             Log.error("Recording delivered deliveries failed; their messages stay queued", e);
-            results.replaceAll((id, r) -> r.firstSuccess() != null ? Result.of(Outcome.ERROR) : r);
+            successes.forEach(slot -> slot.result = Result.of(Outcome.ERROR));
         }
     }
 
@@ -420,18 +450,38 @@ public final class DeliveryService {
         }
     }
 
-    private void setBackoff(List<Received> batch, Map<String, Result> results, long elapsedSeconds) {
+    /**
+     * Each message's outcome, its retries scheduled. A plain message to retry keeps its place on the queue with
+     * the backoff as its visibility. A group with deliveries to retry is done once each of them is on the queue
+     * as a message of its own, delayed by its backoff (SQS delays up to 15 minutes; a longer one waits out the
+     * rest as visibility when it comes back early): the group's other deliveries are done, and each retry keeps
+     * its own receive count. If that send fails, the group stays and comes back with its records to read.
+     */
+    private Map<String, Outcome> scheduleRetries(List<Received> batch, List<Slot> slots, long elapsedSeconds) {
+        Map<String, List<Slot>> byMessage = new LinkedHashMap<>();
+        slots.forEach(slot -> byMessage.computeIfAbsent(slot.message.messageId(), id -> new ArrayList<>()).add(slot));
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
         List<ChangeMessageVisibilityBatchRequestEntry> visibility = new ArrayList<>();
         for (Received message : batch) {
-            Result result = results.get(message.messageId());
-            if (result != null && result.outcome() == Outcome.RETRY) {
-                long seconds = Math.min(Math.max(0, (result.retryDelay().toMillis() + 999) / 1000),
-                        MAX_VISIBILITY_SECONDS - elapsedSeconds - 60);
+            List<Slot> parts = byMessage.get(message.messageId());
+            if (parts == null) {
+                continue; // invalid
+            }
+            List<Slot> retries = parts.stream().filter(slot -> slot.result.outcome() == Outcome.RETRY).toList();
+            if (parts.stream().anyMatch(slot -> slot.result.outcome() == Outcome.ERROR)) {
+                outcomes.put(message.messageId(), Outcome.ERROR);
+            } else if (retries.isEmpty()) {
+                outcomes.put(message.messageId(), summary(parts));
+            } else if (!parts.getFirst().grouped) {
+                outcomes.put(message.messageId(), Outcome.RETRY);
                 visibility.add(ChangeMessageVisibilityBatchRequestEntry.builder()
                         .id(Integer.toString(visibility.size()))
                         .receiptHandle(message.receiptHandle())
-                        .visibilityTimeout((int) seconds)
+                        .visibilityTimeout((int) Math.min(seconds(retries.getFirst().result.retryDelay()),
+                                MAX_VISIBILITY_SECONDS - elapsedSeconds - 60))
                         .build());
+            } else {
+                outcomes.put(message.messageId(), splitOff(retries) ? Outcome.RESCHEDULED : Outcome.ERROR);
             }
         }
         for (int i = 0; i < visibility.size(); i += 10) {
@@ -447,14 +497,57 @@ public final class DeliveryService {
                 Log.error("ChangeMessageVisibilityBatch failed", e);
             }
         }
+        return outcomes;
     }
 
-    /** One line per batch (CloudWatch Logs is paid per byte): how many messages ended how, and how long it took. */
-    private static void logBatch(Map<String, Outcome> outcomes, Duration took) {
+    /** Sends each retry as a resumed message of its own, delayed; true when SQS took every one. */
+    private boolean splitOff(List<Slot> retries) {
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (Slot slot : retries) {
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(entries.size()))
+                    .messageBody(((Delivery) slot.incoming).resumedCopy().toJson())
+                    .delaySeconds((int) Math.min(seconds(slot.result.retryDelay()), MAX_DELAY_SECONDS))
+                    .build());
+        }
+        try {
+            for (int i = 0; i < entries.size(); i += 10) {
+                List<SendMessageBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
+                SendMessageBatchResponse response = sqs.sendMessageBatch(request -> request
+                        .queueUrl(config.deliveryQueueUrl()).entries(chunk));
+                if (response.hasFailed() && !response.failed().isEmpty()) {
+                    Log.emit(Log.warn("Retries of a group not split off; the group stays queued")
+                            .put("failed", response.failed().size()));
+                    return false;
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            Log.error("Splitting off a group's retries failed; the group stays queued", e);
+            return false;
+        }
+    }
+
+    private static long seconds(Duration delay) {
+        return Math.max(0, (delay.toMillis() + 999) / 1000);
+    }
+
+    /** A finished message's outcome: a group's first delivered part, else its first part's. */
+    private static Outcome summary(List<Slot> parts) {
+        return parts.stream().map(slot -> slot.result.outcome()).filter(outcome -> outcome == Outcome.DELIVERED)
+                .findFirst().orElse(parts.getFirst().result.outcome());
+    }
+
+    /**
+     * One line per batch (CloudWatch Logs is paid per byte): messages, deliveries, how many deliveries ended how,
+     * and how long it took.
+     */
+    private static void logBatch(int messages, List<Slot> slots, Duration took) {
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
-        outcomes.values().forEach(outcome -> counts.merge(outcome, 1, Integer::sum));
+        slots.forEach(slot -> counts.merge(slot.result.outcome(), 1, Integer::sum));
         ObjectNode line = Log.info("Delivery batch");
-        line.put("messages", outcomes.size());
+        line.put("messages", messages);
+        line.put("deliveries", slots.stream().filter(slot -> slot.incoming instanceof Delivery).count());
         counts.forEach((outcome, count) -> line.put(outcome.name().toLowerCase(Locale.ROOT), count));
         line.put("duration_ms", took.toMillis());
         Log.emit(line);

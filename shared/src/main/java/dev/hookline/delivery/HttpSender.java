@@ -63,7 +63,11 @@ public final class HttpSender implements AutoCloseable {
     /** Receiver header that stops retries of this message (Svix / Standard Webhooks practice). */
     public static final String DELIVERY_CONTROL_HEADER = "webhook-delivery";
     private static final int MAX_CONNECTIONS = 200;
-    private static final int MAX_CONNECTIONS_PER_ROUTE = 20;
+    /**
+     * A batch (10 messages of up to {@link DeliveryMessages#MAX_GROUP} deliveries) may hold 50 deliveries to one
+     * host; each gets a connection at once, so none spends its deadline waiting for another's.
+     */
+    private static final int MAX_CONNECTIONS_PER_ROUTE = 10 * DeliveryMessages.MAX_GROUP;
 
     private final UrlGuard guard;
     private final Duration totalTimeout;

@@ -2,6 +2,7 @@ package dev.hookline.fanout;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.delivery.DeliveryMessages;
 import dev.hookline.fanout.IngestReader.Ingested;
 import dev.hookline.fanout.IngestReader.Position;
 import dev.hookline.json.Json;
@@ -51,6 +52,8 @@ public final class FanoutService {
     /** Time kept back from the function timeout for draining sends, the continuation and the ledger write. */
     private static final Duration RESERVE = Duration.ofSeconds(10);
     private static final int MAX_ATTRIBUTE_CHARS = 1024;
+    /** A group message stays within one 64 KiB SQS billing chunk, with room for the group's own brackets. */
+    private static final int MAX_GROUP_BYTES = 64 * 1024 - 256;
     /** Room left in a parked message for its attributes. */
     private static final int MAX_PARKED_BODY_BYTES = SqsBatchSender.MAX_BATCH_BYTES - 4 * 1024;
 
@@ -226,15 +229,51 @@ public final class FanoutService {
         String last = position.afterWebhookId();
         int deliveries = 0;
         boolean more;
+        Grouper groups = new Grouper(out);
         // At least one delivery per part, so a chain of continuations always makes progress.
         while ((more = matches.hasNext())
                 && (deliveries == 0 || (deliveries < config.maxDeliveriesPerPart() && clock.instant().isBefore(deadline)))) {
             Subscription match = matches.next();
-            out.add(Json.write(DeliveryMessage.first(event, match).toJson()));
+            groups.add(Json.write(DeliveryMessage.first(event, match).toJson()));
             last = match.webhookId();
             deliveries++;
         }
+        groups.flush();
         return new Part(deliveries, last, more);
+    }
+
+    /**
+     * Packs an event's deliveries into group messages of up to {@link DeliveryMessages#MAX_GROUP} deliveries and
+     * {@link #MAX_GROUP_BYTES}: SQS bills per message (per 64 KiB), so five deliveries in one message cost one
+     * send, one receive and one delete instead of five each. A group of one is sent as a plain delivery message.
+     */
+    private static final class Grouper {
+        private final SqsBatchSender.Stream out;
+        private final List<String> members = new ArrayList<>(DeliveryMessages.MAX_GROUP);
+        private int bytes;
+
+        Grouper(SqsBatchSender.Stream out) {
+            this.out = out;
+        }
+
+        void add(String delivery) {
+            int size = Utf8.length(delivery);
+            if (members.size() == DeliveryMessages.MAX_GROUP || (!members.isEmpty() && bytes + size > MAX_GROUP_BYTES)) {
+                flush();
+            }
+            members.add(delivery);
+            bytes += size;
+        }
+
+        void flush() {
+            if (members.size() == 1) {
+                out.add(members.getFirst());
+            } else if (!members.isEmpty()) {
+                out.add(DeliveryMessages.group(members));
+            }
+            members.clear();
+            bytes = 0;
+        }
     }
 
     /** One ledger write for the parts that were sent completely; if it fails, they all retry. */

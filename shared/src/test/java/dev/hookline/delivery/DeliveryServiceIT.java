@@ -296,6 +296,49 @@ class DeliveryServiceIT {
     }
 
     @Test
+    void aGroupMessageDeliversEachOfItsDeliveriesAndRecordsEachOnce() throws Exception {
+        List<Webhook> webhooks = List.of(webhook(receiver.url(), 3).webhook(), webhook(receiver.url(), 3).webhook(),
+                webhook(receiver.url(), 3).webhook());
+        send(DeliveryMessages.group(webhooks.stream().map(w -> message(w, "evt-group")).toList()));
+
+        List<Received> received = receive(1, 1);
+        assertEquals(Map.of(received.get(0).messageId(), Outcome.DELIVERED), delivery.process(received));
+        assertEquals(3, receiver.requests().size());
+        for (Webhook webhook : webhooks) {
+            String deliveryId = DeliveryIds.forEvent("evt-group", webhook.id(), eventTimes.get("evt-group"));
+            assertEquals(Status.SUCCEEDED, log.find(webhook.id(), deliveryId).orElseThrow().status());
+        }
+
+        Thread.sleep(1_500); // its deletion was lost: SQS shows the group again
+        assertEquals(List.of(Outcome.DUPLICATE), pump(), "every delivery read its record: nothing is posted twice");
+        assertEquals(3, receiver.requests().size());
+    }
+
+    @Test
+    void aGroupsDeliveryToRetryIsSplitOffIntoAMessageOfItsOwnAndTheGroupIsDone() throws Exception {
+        try (TestReceiver failing = new TestReceiver()) {
+            failing.then(Response.of(503), Response.of(200));
+            Webhook healthy = webhook(receiver.url(), 3).webhook();
+            Webhook flaky = webhook(failing.url(), 3).webhook();
+            send(DeliveryMessages.group(List.of(message(healthy, "evt-split"), message(flaky, "evt-split"))));
+            String flakyDelivery = DeliveryIds.forEvent("evt-split", flaky.id(), eventTimes.get("evt-split"));
+
+            assertEquals(List.of(Outcome.RESCHEDULED), pump(), "deleted: its retry travels on its own");
+            assertEquals(Status.RETRYING, log.find(flaky.id(), flakyDelivery).orElseThrow().status());
+            assertEquals(List.of(), pump(), "the split-off retry is delayed by its backoff");
+
+            Thread.sleep(6_500);
+            assertEquals(List.of(Outcome.DELIVERED), pump());
+            DeliveryRecord done = log.find(flaky.id(), flakyDelivery).orElseThrow();
+            assertEquals(Status.SUCCEEDED, done.status());
+            assertEquals(List.of(503, 200), done.attemptLog().stream().map(DeliveryRecord.Attempt::status).toList(),
+                    "the retry read its record: its first receive was not taken for a first attempt");
+            assertEquals(1, receiver.requests().size());
+            assertEquals(List.of(), pump());
+        }
+    }
+
+    @Test
     void aMessageSqsRedeliversAfterItsOutcomeWasRecordedIsDroppedWithoutAPost() throws Exception {
         WebhookService.WithSecret created = webhook(receiver.url(), 3);
         String deliveryId = enqueue(created.webhook(), "evt-redelivered");

@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.fanout.FanoutService.Duplicate;
 import dev.hookline.fanout.FanoutService.FannedOut;
 import dev.hookline.fanout.FanoutService.Outcome;
 import dev.hookline.fanout.FanoutService.Parked;
-import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.json.Json;
 import dev.hookline.storage.FanoutLedger;
+import dev.hookline.testing.DeliveryQueueMessages;
 import dev.hookline.testing.RepoFiles;
-import dev.hookline.testing.TestStack;
 import dev.hookline.testing.TestStack.FanoutQueues;
+import dev.hookline.testing.TestStack;
 import dev.hookline.webhooks.WebhookService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class FanoutServiceIT {
     }
 
     private List<JsonNode> deliveries() {
-        return stack.drain(queues.delivery()).stream().map(m -> Json.parse(m.body())).toList();
+        return DeliveryQueueMessages.deliveries(stack.drain(queues.delivery()));
     }
 
     /** webhook id → "resource/direct|propagated", the shape a receiver sees in payload.webhook. */
@@ -230,6 +231,23 @@ class FanoutServiceIT {
         assertEquals(Set.of(hook), deliveries.stream().map(d -> d.get("webhook_id").asText()).collect(Collectors.toSet()));
         assertEquals(Set.of(), fanout.processAll(batch.subList(0, 2), A_MINUTE), "fanned out already: duplicates, handled");
         assertEquals(List.of(), deliveries());
+    }
+
+    @Test
+    void anEventsDeliveriesTravelInGroupsOfFiveAndALoneOneAsAPlainMessage() {
+        for (int i = 0; i < 6; i++) {
+            webhook("[\"ticket.create\"]", "", false);
+        }
+        process(Json.write(ticketCreate()));
+
+        List<Message> messages = stack.drain(queues.delivery());
+        List<Integer> sizes = messages.stream().map(m -> Json.parse(m.body()))
+                .map(body -> body.has("deliveries") ? body.get("deliveries").size() : 1).sorted().toList();
+        assertEquals(List.of(1, 5), sizes);
+        assertTrue(messages.stream().map(m -> Json.parse(m.body())).anyMatch(body -> body.has("delivery_id")),
+                "a group of one is a plain delivery message");
+        assertEquals(6, DeliveryQueueMessages.deliveries(messages).stream().map(d -> d.get("delivery_id").asText())
+                .distinct().count());
     }
 
     @Test

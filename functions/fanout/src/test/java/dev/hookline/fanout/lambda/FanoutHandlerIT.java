@@ -1,8 +1,6 @@
 package dev.hookline.fanout.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import dev.hookline.testing.LambdaEvents;
-import dev.hookline.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -11,8 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.fanout.FanoutConfig;
 import dev.hookline.json.Json;
 import dev.hookline.storage.FanoutLedger;
-import dev.hookline.testing.TestStack;
+import dev.hookline.testing.DeliveryQueueMessages;
+import dev.hookline.testing.LambdaEvents;
+import dev.hookline.testing.TestContext;
 import dev.hookline.testing.TestStack.FanoutQueues;
+import dev.hookline.testing.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,8 +64,7 @@ class FanoutHandlerIT {
     /** webhook id → event type and event id of each delivery. */
     private Map<String, String> deliveries() {
         Map<String, String> deliveries = new TreeMap<>();
-        for (Message message : stack.drain(queues.delivery())) {
-            JsonNode delivery = Json.parse(message.body());
+        for (JsonNode delivery : DeliveryQueueMessages.deliveries(stack.drain(queues.delivery()))) {
             String previous = deliveries.put(delivery.get("webhook_id").asText(),
                     delivery.get("payload").get("type").asText() + " " + delivery.get("event_id").asText());
             assertEquals(null, previous, "one delivery per webhook and event");
