@@ -70,7 +70,7 @@ final class FaultInjection {
      * @param faults           how the other receivers misbehave
      * @param duplicateShare   share of a duplicate wave's deliveries whose messages are sent twice
      * @param retrySchedule    {@code DeliveryRetrySchedule}
-     * @param visibility       {@code DeliveryVisibilityTimeout}; the stall lasts 15 s longer
+     * @param visibility       {@code DeliveryVisibilityTimeout}; the stall lasts {@link #STALL_PAST_VISIBILITY} longer
      * @param drainTimeout     how long the queues may take to empty after the last wave
      */
     record Plan(int webhooks, int events, FaultyReceiver.Faults faults, double duplicateShare, String retrySchedule,
@@ -138,6 +138,12 @@ final class FaultInjection {
     }
 
     private static final int WAVES = 4;
+    /**
+     * Long enough for the messages the stalled runner holds to be handed out again, short enough that the claims it
+     * made just before are still leased (the delivery function leases a claim for its 15 s deadline plus 30 s): the
+     * resumed runner then meets copies of deliveries that a worker holds, as a host back from a long pause does.
+     */
+    private static final Duration STALL_PAST_VISIBILITY = Duration.ofSeconds(5);
     private static final int RETRIES_OF_THE_DOWN_WEBHOOK = 2;
     private static final Duration POLL = Duration.ofMillis(250);
     /** How long a stolen message stays hidden before the original reappears next to its copy. */
@@ -182,7 +188,7 @@ final class FaultInjection {
         // function's 30 s timeout; 50 time out under their own load and add crashes nobody injected.
         parameters.put("DeliveryMaximumConcurrency", "10");
         RandomGenerator random = new Random(plan.seed()); // thread-safe: the receivers share it
-        Duration stall = plan.visibility().plusSeconds(15);
+        Duration stall = plan.visibility().plus(STALL_PAST_VISIBILITY);
         Optional<Path> tmpfs = enginesOnTmpfs();
         try (RunnerProcess runner = new RunnerProcess(dataDir, parameters)) {
             connect(runner.start());
