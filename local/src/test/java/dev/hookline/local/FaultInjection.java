@@ -149,7 +149,9 @@ final class FaultInjection {
     /** How long a stolen message stays hidden before the original reappears next to its copy. */
     private static final int STOLEN_VISIBILITY_SECONDS = 3;
     private static final Duration DUPLICATING_FOR = Duration.ofSeconds(30);
-    private static final Duration MID_WAVE_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration MID_WAVE_TIMEOUT = Duration.ofMinutes(10);
+    /** Visible delivery messages the runner's pollers take within a second or two (10 pollers x 10 messages). */
+    private static final int SHORT_BACKLOG = 50;
 
     private final Plan plan;
     private final Path dataDir;
@@ -405,12 +407,15 @@ final class FaultInjection {
     }
 
     /**
-     * Waits until fan-out has emptied the ingest queue and this wave's deliveries are being POSTed: the moment to stall
-     * or kill the runner, with delivery messages received and not yet done.
+     * Waits until fan-out has emptied the ingest queue, this wave's deliveries are being POSTed and few delivery
+     * messages wait to be picked up: the moment to stall or kill the runner, with messages received and not yet done.
+     * A short backlog matters: ElasticMQ hands out the messages that became visible first, so behind thousands of waiting ones the copies
+     * of the messages a stalled or killed worker held would come back only long after its claims lapsed.
      */
     private void awaitMidWave(int postsBefore) throws InterruptedException {
-        await("fan-out to empty the ingest queue and the wave's first POSTs", MID_WAVE_TIMEOUT,
-                () -> messages("IngestQueue") == 0 && posts.get() > postsBefore);
+        await("fan-out to empty the ingest queue, the wave's first POSTs and a short delivery backlog",
+                MID_WAVE_TIMEOUT, () -> messages("IngestQueue") == 0 && posts.get() > postsBefore
+                        && deliveryQueue(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) <= SHORT_BACKLOG);
     }
 
     /** Until the ingest and delivery queues hold nothing (visible, in flight or delayed) and no POST is open. */
@@ -433,9 +438,12 @@ final class FaultInjection {
 
     /** Delivery messages received and neither deleted nor visible again (being worked on, or waiting for a retry). */
     private int inFlightMessages() {
+        return deliveryQueue(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    }
+
+    private int deliveryQueue(QueueAttributeName count) {
         return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(state.get("queues").get("DeliveryQueue").asText())
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+                .attributeNames(count)).attributes().get(count));
     }
 
     private int messages(String queue) {
