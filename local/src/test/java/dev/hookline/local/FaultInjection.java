@@ -149,6 +149,8 @@ final class FaultInjection {
     /** How long a stolen message stays hidden before the original reappears next to its copy. */
     private static final int STOLEN_VISIBILITY_SECONDS = 3;
     private static final Duration DUPLICATING_FOR = Duration.ofSeconds(30);
+    /** Longer than the runner's 1 s long polls. */
+    private static final Duration AFTER_STALL = Duration.ofSeconds(5);
     private static final Duration MID_WAVE_TIMEOUT = Duration.ofMinutes(10);
     /** Visible delivery messages the runner's pollers take within a second or two (10 pollers x 10 messages). */
     private static final int SHORT_BACKLOG = 50;
@@ -210,6 +212,9 @@ final class FaultInjection {
                         stall.toSeconds(), inFlightMessages(), inFlight());
                 runner.stall(stall);
                 log("runner resumed (SIGCONT)");
+                // The receives the stall interrupted are still open on the resumed ElasticMQ, their callers gone: a
+                // message handed to one stays hidden for the queue's visibility timeout, 360 s on the ingest queue.
+                Thread.sleep(AFTER_STALL);
 
                 before = posts.get();
                 sendWave(perWave);
