@@ -70,7 +70,7 @@ final class FaultInjection {
      * @param faults           how the other receivers misbehave
      * @param duplicateShare   share of a duplicate wave's deliveries whose messages are sent twice
      * @param retrySchedule    {@code DeliveryRetrySchedule}
-     * @param visibility       {@code DeliveryVisibilityTimeout}; the stall lasts 15 s longer
+     * @param visibility       {@code DeliveryVisibilityTimeout}; the stall lasts {@link #STALL_PAST_VISIBILITY} longer
      * @param drainTimeout     how long the queues may take to empty after the last wave
      */
     record Plan(int webhooks, int events, FaultyReceiver.Faults faults, double duplicateShare, String retrySchedule,
@@ -138,12 +138,22 @@ final class FaultInjection {
     }
 
     private static final int WAVES = 4;
+    /**
+     * Long enough for the messages the stalled runner holds to be handed out again, short enough that the claims it
+     * made just before are still leased (the delivery function leases a claim for its 15 s deadline plus 30 s): the
+     * resumed runner then meets copies of deliveries that a worker holds, as a host back from a long pause does.
+     */
+    private static final Duration STALL_PAST_VISIBILITY = Duration.ofSeconds(5);
     private static final int RETRIES_OF_THE_DOWN_WEBHOOK = 2;
     private static final Duration POLL = Duration.ofMillis(250);
     /** How long a stolen message stays hidden before the original reappears next to its copy. */
     private static final int STOLEN_VISIBILITY_SECONDS = 3;
     private static final Duration DUPLICATING_FOR = Duration.ofSeconds(30);
-    private static final Duration MID_WAVE_TIMEOUT = Duration.ofMinutes(3);
+    /** Longer than the runner's 1 s long polls. */
+    private static final Duration AFTER_STALL = Duration.ofSeconds(5);
+    private static final Duration MID_WAVE_TIMEOUT = Duration.ofMinutes(10);
+    /** Visible delivery messages the runner's pollers take within a second or two (10 pollers x 10 messages). */
+    private static final int SHORT_BACKLOG = 50;
 
     private final Plan plan;
     private final Path dataDir;
@@ -182,7 +192,7 @@ final class FaultInjection {
         // function's 30 s timeout; 50 time out under their own load and add crashes nobody injected.
         parameters.put("DeliveryMaximumConcurrency", "10");
         RandomGenerator random = new Random(plan.seed()); // thread-safe: the receivers share it
-        Duration stall = plan.visibility().plusSeconds(15);
+        Duration stall = plan.visibility().plus(STALL_PAST_VISIBILITY);
         Optional<Path> tmpfs = enginesOnTmpfs();
         try (RunnerProcess runner = new RunnerProcess(dataDir, parameters)) {
             connect(runner.start());
@@ -202,6 +212,9 @@ final class FaultInjection {
                         stall.toSeconds(), inFlightMessages(), inFlight());
                 runner.stall(stall);
                 log("runner resumed (SIGCONT)");
+                // The receives the stall interrupted are still open on the resumed ElasticMQ, their callers gone: a
+                // message handed to one stays hidden for the queue's visibility timeout, 360 s on the ingest queue.
+                Thread.sleep(AFTER_STALL);
 
                 before = posts.get();
                 sendWave(perWave);
@@ -399,12 +412,15 @@ final class FaultInjection {
     }
 
     /**
-     * Waits until fan-out has emptied the ingest queue and this wave's deliveries are being POSTed: the moment to stall
-     * or kill the runner, with delivery messages received and not yet done.
+     * Waits until fan-out has emptied the ingest queue, this wave's deliveries are being POSTed and few delivery
+     * messages wait to be picked up: the moment to stall or kill the runner, with messages received and not yet done.
+     * A short backlog matters: ElasticMQ hands out the messages that became visible first, so behind thousands of waiting ones the copies
+     * of the messages a stalled or killed worker held would come back only long after its claims lapsed.
      */
     private void awaitMidWave(int postsBefore) throws InterruptedException {
-        await("fan-out to empty the ingest queue and the wave's first POSTs", MID_WAVE_TIMEOUT,
-                () -> messages("IngestQueue") == 0 && posts.get() > postsBefore);
+        await("fan-out to empty the ingest queue, the wave's first POSTs and a short delivery backlog",
+                MID_WAVE_TIMEOUT, () -> messages("IngestQueue") == 0 && posts.get() > postsBefore
+                        && deliveryQueue(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) <= SHORT_BACKLOG);
     }
 
     /** Until the ingest and delivery queues hold nothing (visible, in flight or delayed) and no POST is open. */
@@ -427,9 +443,12 @@ final class FaultInjection {
 
     /** Delivery messages received and neither deleted nor visible again (being worked on, or waiting for a retry). */
     private int inFlightMessages() {
+        return deliveryQueue(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    }
+
+    private int deliveryQueue(QueueAttributeName count) {
         return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(state.get("queues").get("DeliveryQueue").asText())
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+                .attributeNames(count)).attributes().get(count));
     }
 
     private int messages(String queue) {

@@ -69,11 +69,32 @@ final class RunnerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the runner", e);
         }
-        Process started = process;
-        JsonNode state = LocalStacks.awaitRunning(dataDir.resolve("state.json"), START_TIMEOUT, started::isAlive)
-                .orElseThrow(() -> new IllegalStateException("the runner did not start (exit "
-                        + (started.isAlive() ? "-" : started.exitValue()) + "):\n" + Background.tail(log, 30)));
-        return state;
+        return awaitState(process, log);
+    }
+
+    /**
+     * The state file once this child has written it (its pid in it; the file of a killed runner stays behind).
+     * Not {@link LocalStacks#awaitRunning}: its probe takes the data directory's lock for an instant, and a runner
+     * starting at that instant finds the lock held and exits.
+     */
+    private JsonNode awaitState(Process child, Path log) throws InterruptedException {
+        Path stateFile = dataDir.resolve("state.json");
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (child.isAlive() && System.nanoTime() < deadline) {
+            if (Files.isRegularFile(stateFile)) {
+                try {
+                    JsonNode state = StateFile.read(stateFile);
+                    if (state != null && state.path("pid").asLong() == child.pid()) {
+                        return state;
+                    }
+                } catch (UncheckedIOException e) {
+                    // being written
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the runner did not start (exit " + (child.isAlive() ? "-" : child.exitValue())
+                + "):\n" + Background.tail(log, 30));
     }
 
     long pid() {
