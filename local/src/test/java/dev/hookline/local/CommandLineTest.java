@@ -83,7 +83,7 @@ class CommandLineTest {
                 dataDir.resolve("state.json"), 0, "acme", false, Map.of("DeliveryRetrySchedul", "1s"), false);
         String message = assertThrows(UserError.class, () -> LocalCommand.start(settings)).getMessage();
         assertTrue(message.startsWith("--parameters: DeliveryRetrySchedul is not a parameter of "), message);
-        assertTrue(message.contains("DeliveryRetrySchedule, DeliveryVisibilityTimeout"), message);
+        assertTrue(message.contains("DeliveryRetrySchedule, DeliverySuccessRetentionDays"), message);
     }
 
     @Test
