@@ -92,7 +92,7 @@ final class FaultInjection {
     /** What a run found; {@link #problems()} is empty when nothing was lost, stuck or doubled. */
     record Report(Plan plan, FaultyReceiver.Faults receivers, int delivered, int failed, int missing, int stuck, int extraRecords, int unconfirmed,
             int notResendable, int posts, Map<FaultyReceiver.Answer, Integer> answers, int repeatedSuccesses,
-            int duplicatedMessages, Duration stall, Duration restart, long timedOutInvocations, Duration took,
+            int duplicatedDeliveries, Duration stall, Duration restart, long timedOutInvocations, Duration took,
             Duration drain, List<Problem> problems) {
 
         void print(PrintStream out) {
@@ -101,8 +101,8 @@ final class FaultInjection {
                     plan.webhooks(), plan.events(), plan.pairs());
             out.printf(Locale.ROOT, "  receivers: %s; 1 down (every POST a 500, retries 2). Retry schedule %s, "
                     + "delivery visibility %d s%n", receivers, plan.retrySchedule(), plan.visibility().toSeconds());
-            out.printf(Locale.ROOT, "  injected: %d delivery messages sent twice, 1 stall of %d s (SIGSTOP), "
-                    + "1 kill -9 and restart on the data directory (%.1f s)%n", duplicatedMessages, stall.toSeconds(),
+            out.printf(Locale.ROOT, "  injected: %d deliveries sent twice, 1 stall of %d s (SIGSTOP), "
+                    + "1 kill -9 and restart on the data directory (%.1f s)%n", duplicatedDeliveries, stall.toSeconds(),
                     restart.toMillis() / 1000.0);
             String[] head = {"pairs", "delivered", "failed", "missing", "stuck", "extra records",
                 "succeeded w/o 2xx", "failed, not re-sendable", "POSTs", "repeated 2xx POSTs", "took"};
@@ -188,9 +188,10 @@ final class FaultInjection {
         parameters.put("DeliveryRetrySchedule", plan.retrySchedule());
         parameters.put("DeliveryVisibilityTimeout", Long.toString(plan.visibility().toSeconds()));
         parameters.put("CircuitFailureThreshold", "1000000");
-        // 10 pollers x 10 messages keep DynamoDB Local on two cores answering fast enough for batches to end within the
-        // function's 30 s timeout; 50 time out under their own load and add crashes nobody injected.
-        parameters.put("DeliveryMaximumConcurrency", "10");
+        // 4 pollers x 10 messages of up to 5 deliveries keep DynamoDB Local on two cores answering fast enough for
+        // batches to end within the function's 30 s timeout; more time out under their own load and add crashes
+        // nobody injected (each re-POSTs its batch's unrecorded successes).
+        parameters.put("DeliveryMaximumConcurrency", "4");
         RandomGenerator random = new Random(plan.seed()); // thread-safe: the receivers share it
         Duration stall = plan.visibility().plus(STALL_PAST_VISIBILITY);
         Optional<Path> tmpfs = enginesOnTmpfs();
@@ -377,28 +378,33 @@ final class FaultInjection {
      * the copy is handed out at once, the original once its visibility lapses. Four takers compete with the runner's
      * pollers.
      */
+    /**
+     * Takes delivery-queue messages (stealing them with a short visibility) and sends each again, until the copies
+     * hold {@code wanted} deliveries: a group message counts for each delivery in it, so the injected share of
+     * duplicated deliveries does not depend on how fan-out packs them.
+     */
     private void duplicate(int wanted) throws Exception {
         String queue = state.get("queues").get("DeliveryQueue").asText();
         AtomicInteger copies = new AtomicInteger();
+        AtomicInteger messages = new AtomicInteger();
         long deadline = System.nanoTime() + DUPLICATING_FOR.toNanos();
         try (ExecutorService takers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 running.add(takers.submit(() -> {
                     while (copies.get() < wanted && System.nanoTime() < deadline) {
-                        List<Message> taken = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(
-                                Math.min(10, Math.max(1, wanted - copies.get()))).waitTimeSeconds(1)
-                                .visibilityTimeout(STOLEN_VISIBILITY_SECONDS).messageAttributeNames("All")).messages();
+                        List<Message> taken = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(1)
+                                .waitTimeSeconds(1).visibilityTimeout(STOLEN_VISIBILITY_SECONDS)
+                                .messageAttributeNames("All")).messages();
                         if (taken.isEmpty()) {
                             continue;
                         }
-                        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-                        for (Message message : taken) {
-                            entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
-                                    .messageBody(message.body()).messageAttributes(message.messageAttributes()).build());
-                        }
-                        sqs.sendMessageBatch(r -> r.queueUrl(queue).entries(entries));
-                        copies.addAndGet(entries.size());
+                        Message message = taken.getFirst();
+                        sqs.sendMessage(r -> r.queueUrl(queue).messageBody(message.body())
+                                .messageAttributes(message.messageAttributes()));
+                        JsonNode body = Json.parse(message.body());
+                        copies.addAndGet(body.has("deliveries") ? body.get("deliveries").size() : 1);
+                        messages.incrementAndGet();
                     }
                     return null;
                 }));
@@ -408,7 +414,7 @@ final class FaultInjection {
             }
         }
         duplicated += copies.get();
-        log("%d delivery messages sent twice", copies.get());
+        log("%d delivery messages (%d deliveries) sent twice", messages.get(), copies.get());
     }
 
     /**
