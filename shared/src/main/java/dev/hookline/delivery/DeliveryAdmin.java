@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -119,16 +118,9 @@ public final class DeliveryAdmin {
     public Accepted test(Principal principal, String webhookId) {
         principal.require(Scope.ADMIN);
         Webhook webhook = webhooks.get(principal, webhookId);
-        String eventId = "test_" + UUID.randomUUID();
-        String deliveryId = DeliveryIds.random(clock.instant());
-        ObjectNode payload = Json.object();
-        payload.put("type", "ping");
-        payload.put("timestamp", clock.instant().toString());
-        payload.put("event_id", eventId);
-        payload.put("company_id", webhook.companyId());
-        payload.putObject("webhook").put("id", webhook.id());
-        payload.putObject("data").put("success", true);
-        send(new Delivery(deliveryId, webhook.id(), webhook.companyId(), eventId, 0, payload, true, true).toJson());
+        Delivery ping = DeliveryMessages.ping(webhook.id(), webhook.companyId(), clock.instant());
+        String deliveryId = ping.deliveryId();
+        send(ping.toJson());
         return new Accepted(Optional.of(deliveryId), "test");
     }
 

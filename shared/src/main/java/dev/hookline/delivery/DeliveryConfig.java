@@ -19,10 +19,14 @@ import java.util.List;
  * @param maxResponseBytes      how much of a response body is read; the rest is discarded with the connection
  * @param backlogCap            deliveries of one webhook waiting in backoff above which its new deliveries are parked
  * @param retrySchedule         waits before retries 1, 2, ... (the last repeats); Svix's unless configured
+ * @param circuitFailureSpan    how long a run of failures must last (with at least {@code circuitThreshold} of
+ *                              them and no success) before the circuit opens: a burst never opens it
+ * @param probeSchedule         while open, waits before probes 1, 2, ... (the last repeats)
  */
 public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable,
         int circuitThreshold, DeliveryLog.Retention logRetention, Duration cacheTtl, Duration connectTimeout, Duration totalTimeout,
-        int maxResponseBytes, int backlogCap, List<Duration> retrySchedule) {
+        int maxResponseBytes, int backlogCap, List<Duration> retrySchedule, Duration circuitFailureSpan,
+        List<Duration> probeSchedule) {
 
     public static final int DEFAULT_CIRCUIT_THRESHOLD = 20;
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
@@ -30,10 +34,16 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
     public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024;
     public static final int DEFAULT_BACKLOG_CAP = 1_000;
+    public static final Duration DEFAULT_CIRCUIT_FAILURE_SPAN = Duration.ofMinutes(10);
+    public static final List<Duration> DEFAULT_PROBE_SCHEDULE = RetryPolicy.parseSchedule("1m,5m,15m,30m,1h,2h,4h");
 
     public DeliveryConfig {
         if (circuitThreshold < 1 || backlogCap < 1) {
-            throw new IllegalArgumentException("circuitThreshold and backlogCap must be positive");
+            throw new IllegalArgumentException("CIRCUIT_FAILURE_THRESHOLD and DELIVERY_BACKLOG_CAP must be positive");
+        }
+        if (circuitFailureSpan.isNegative() || probeSchedule.isEmpty()) {
+            throw new IllegalArgumentException("CIRCUIT_FAILURE_SPAN_SECONDS must not be negative and"
+                    + " CIRCUIT_PROBE_SCHEDULE must name at least one wait");
         }
     }
 
@@ -49,7 +59,9 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 Duration.ofMillis(Env.integer("DELIVERY_TOTAL_TIMEOUT_MS", (int) DEFAULT_TOTAL_TIMEOUT.toMillis())),
                 DEFAULT_MAX_RESPONSE_BYTES,
                 Env.integer("DELIVERY_BACKLOG_CAP", DEFAULT_BACKLOG_CAP),
-                Env.optional("DELIVERY_RETRY_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(RetryPolicy.SCHEDULE));
+                Env.optional("DELIVERY_RETRY_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(RetryPolicy.SCHEDULE),
+                Duration.ofSeconds(Env.integer("CIRCUIT_FAILURE_SPAN_SECONDS", (int) DEFAULT_CIRCUIT_FAILURE_SPAN.toSeconds())),
+                Env.optional("CIRCUIT_PROBE_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(DEFAULT_PROBE_SCHEDULE));
     }
 
     /** DELIVERY_SUCCESS_RETENTION_DAYS for successes, DELIVERY_LOG_RETENTION_DAYS for the rest. */
@@ -69,38 +81,46 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 DEFAULT_CIRCUIT_THRESHOLD,
                 retentionFromEnvironment(),
                 DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-                DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE);
+                DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE, DEFAULT_CIRCUIT_FAILURE_SPAN, DEFAULT_PROBE_SCHEDULE);
     }
 
     /** Explicit resources with the default limits (tests, the local runner). */
     public static DeliveryConfig of(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, DEFAULT_CIRCUIT_THRESHOLD,
                 DeliveryLog.Retention.DEFAULT, DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
-                DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE);
+                DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE, DEFAULT_CIRCUIT_FAILURE_SPAN,
+                DEFAULT_PROBE_SCHEDULE);
     }
 
     public DeliveryConfig withCircuitThreshold(int value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, value, logRetention, cacheTtl,
-                connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule);
+                connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule);
     }
 
     public DeliveryConfig withCacheTtl(Duration value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                value, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule);
+                value, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule);
     }
 
     public DeliveryConfig withTimeouts(Duration connect, Duration total) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connect, total, maxResponseBytes, backlogCap, retrySchedule);
+                cacheTtl, connect, total, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule);
     }
 
     public DeliveryConfig withRetrySchedule(List<Duration> value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, List.copyOf(value));
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, List.copyOf(value), circuitFailureSpan,
+                probeSchedule);
     }
 
     public DeliveryConfig withBacklogCap(int value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, value, retrySchedule);
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, value, retrySchedule, circuitFailureSpan, probeSchedule);
+    }
+
+    /** The breaker's timing: a run of failures must last {@code span} to open it; probes follow {@code probes}. */
+    public DeliveryConfig withCircuitTiming(Duration span, List<Duration> probes) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, span, List.copyOf(probes));
     }
 }

@@ -45,9 +45,10 @@ public final class DeliveryJson {
     }
 
     /**
-     * Adds the delivery state to a rendered webhook: {@code circuit_state}, {@code circuit_failure_count},
-     * {@code disabled_at}, {@code disabled_reason}, {@code last_delivery} (the newest delivery in its log). While the
-     * circuit is open the webhook reads as {@code active: false}; PATCH {@code active: true} re-enables it.
+     * Adds the delivery state to a rendered webhook: {@code circuit_state} ({@code closed}, {@code open},
+     * {@code half_open}), {@code circuit_failure_count}, {@code circuit_next_probe_at}, {@code disabled_at},
+     * {@code disabled_reason}, {@code last_delivery} (the newest delivery in its log). While the circuit is open the
+     * webhook reads as {@code active: false}; a successful probe or PATCH {@code active: true} closes it.
      */
     public static ObjectNode addState(ObjectNode webhook, DeliveryAdmin.EndpointState state) {
         WebhookHealth health = state.health();
@@ -56,6 +57,7 @@ public final class DeliveryJson {
         }
         webhook.put("circuit_state", health.circuitState());
         webhook.put("circuit_failure_count", health.consecutiveFailures());
+        webhook.put("circuit_next_probe_at", health.nextProbeAt() == null ? null : health.nextProbeAt().toString());
         webhook.put("disabled_at", health.disabledAt() == null ? null : health.disabledAt().toString());
         webhook.put("disabled_reason", health.disabledReason());
         if (state.lastDelivery().isPresent()) {

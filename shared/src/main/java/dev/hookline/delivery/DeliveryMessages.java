@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What the delivery queue carries: fan-out's delivery messages ({@code dev.hookline.fanout.DeliveryMessage},
@@ -92,6 +93,10 @@ public final class DeliveryMessages {
     public record ReplayParked(String webhookId, String companyId, Optional<String> cursor) implements Incoming {
     }
 
+    /** Probe a webhook whose circuit is open, if its probe is due (docs/delivery.md, "Circuit breaker"). */
+    public record Probe(String webhookId, String companyId) implements Incoming {
+    }
+
     /** Re-send a page of a webhook's failed deliveries created since {@code since}, then continue. */
     public record Recover(String webhookId, String companyId, Instant since, Optional<String> cursor) implements Incoming {
     }
@@ -120,6 +125,7 @@ public final class DeliveryMessages {
             return switch (command) {
                 case "replay_parked" -> new ReplayParked(webhookId, companyId, cursor);
                 case "recover" -> new Recover(webhookId, companyId, Instant.parse(text(node, "since")), cursor);
+                case "probe" -> new Probe(webhookId, companyId);
                 default -> throw new InvalidMessage("unknown command");
             };
         }
@@ -160,6 +166,26 @@ public final class DeliveryMessages {
         ObjectNode node = Json.object().put("command", "replay_parked").put("webhook_id", webhookId).put("company_id", companyId);
         cursor.ifPresent(c -> node.put("cursor", c));
         return Json.write(node);
+    }
+
+    public static String probeCommand(String webhookId, String companyId) {
+        return Json.write(Json.object().put("command", "probe").put("webhook_id", webhookId).put("company_id", companyId));
+    }
+
+    /**
+     * A signed ping to {@code webhook}: sent once, even while its circuit is open, and its success closes the
+     * circuit. Tenants send it with {@code POST .../test}; the breaker sends it as its probe.
+     */
+    public static Delivery ping(String webhookId, String companyId, Instant now) {
+        String eventId = "test_" + UUID.randomUUID();
+        ObjectNode payload = Json.object();
+        payload.put("type", "ping");
+        payload.put("timestamp", now.toString());
+        payload.put("event_id", eventId);
+        payload.put("company_id", companyId);
+        payload.putObject("webhook").put("id", webhookId);
+        payload.putObject("data").put("success", true);
+        return new Delivery(DeliveryIds.random(now), webhookId, companyId, eventId, 0, payload, true, true);
     }
 
     public static String recoverCommand(String webhookId, String companyId, Instant since, Optional<String> cursor) {

@@ -5,6 +5,7 @@ import dev.hookline.delivery.DeliveryMessages.Delivery;
 import dev.hookline.delivery.DeliveryMessages.Group;
 import dev.hookline.delivery.DeliveryMessages.Incoming;
 import dev.hookline.delivery.DeliveryMessages.InvalidMessage;
+import dev.hookline.delivery.DeliveryMessages.Probe;
 import dev.hookline.delivery.DeliveryMessages.Recover;
 import dev.hookline.delivery.DeliveryMessages.ReplayParked;
 import dev.hookline.delivery.DeliveryRecord.Attempt;
@@ -204,6 +205,7 @@ public final class DeliveryService {
                 recover(recover);
                 yield Result.of(Outcome.COMMAND);
             }
+            case Probe probe -> probe(probe);
             case Group group -> throw new IllegalStateException("groups are split into their deliveries first");
         };
     }
@@ -245,6 +247,17 @@ public final class DeliveryService {
                 message.eventId(), message.eventType(), series);
 
         boolean closed = webhook.active() && !entry.health().open();
+        if (!closed && !message.bypassCircuit()) {
+            // About to park on this container's view: re-read it first, so a re-enable or a closed circuit
+            // is never undone by a cached open one (the replay that follows a re-enable would be parked again).
+            cache.invalidate(message.companyId(), message.webhookId());
+            entry = cache.get(message.companyId(), message.webhookId());
+            if (entry.webhook().isEmpty()) {
+                return Result.of(Outcome.SKIPPED);
+            }
+            webhook = entry.webhook().get();
+            closed = webhook.active() && !entry.health().open();
+        }
         boolean backlogFull = first && entry.health().inBackoff() >= config.backlogCap();
         if ((!closed || backlogFull) && !message.bypassCircuit()) {
             return park(message, record, entry, closed, now);
@@ -394,6 +407,7 @@ public final class DeliveryService {
             WebhookHealth before = cache.get(last.companyId(), webhookId).health();
             boolean reset = false;
             int failures = 0;
+            Instant firstFailureAt = null;
             int backoffDelta = 0;
             boolean testSucceeded = false;
             HealthEffect disabling = null;
@@ -404,37 +418,53 @@ public final class DeliveryService {
                     failures = 0;
                     testSucceeded |= effect.test();
                 } else if (!effect.test()) { // a failing ping says nothing new and must not open a circuit
-                    failures++;
+                    if (failures++ == 0) {
+                        firstFailureAt = effect.at();
+                    }
                     if (effect.disable()) {
                         disabling = effect;
                     }
                 }
             }
             boolean changes = failures > 0 || backoffDelta != 0 || (reset && before.consecutiveFailures() > 0);
-            WebhookHealth after = changes ? health.record(webhookId, reset, failures, backoffDelta) : before;
+            WebhookHealth after = changes ? health.record(webhookId, reset, failures, firstFailureAt, backoffDelta) : before;
             if (changes) {
-                cache.updateHealth(last.companyId(), webhookId, h -> new WebhookHealth(h.webhookId(), h.open(),
-                        after.consecutiveFailures(), h.disabledAt(), h.disabledReason(), after.inBackoff(), after.backlogParked()));
+                cache.updateHealth(last.companyId(), webhookId, h -> h.withFailures(after));
             }
             if (testSucceeded && before.open() && health.closeCircuit(webhookId)) {
                 cache.invalidate(last.companyId(), webhookId);
                 sendReplay(webhookId, last.companyId());
-                Log.emit(Log.info("Circuit closed by a successful test; replaying parked deliveries").put("webhook_id", webhookId));
+                Log.emit(Log.info("Circuit closed by a successful ping; replaying parked deliveries").put("webhook_id", webhookId));
                 return;
             }
             replayIfBacklogDrained(last.companyId(), webhookId, after);
             String reason = disabling != null ? "HTTP 410 Gone"
-                    : failures > 0 && after.consecutiveFailures() >= config.circuitThreshold()
-                            ? after.consecutiveFailures() + " consecutive failed attempts, last: " + last.failure() : null;
-            if (reason != null && !after.open() && health.openCircuit(webhookId, reason, last.at())) {
-                ObjectNode line = Log.warn("Circuit opened: webhook disabled, new deliveries are parked");
+                    : failures > 0 && sustained(after, last.at())
+                            ? after.consecutiveFailures() + " consecutive failed attempts since " + after.failingSince()
+                                    + ", last: " + last.failure()
+                            : null;
+            Instant firstProbeAt = last.at().plus(config.probeSchedule().getFirst());
+            if (reason != null && !after.open() && health.openCircuit(webhookId, reason, last.at(), firstProbeAt)) {
+                sendProbe(webhookId, last.companyId(), config.probeSchedule().getFirst());
+                ObjectNode line = Log.warn("Circuit opened: new deliveries are parked until a probe succeeds");
                 line.put("webhook_id", webhookId);
                 line.put("company_id", last.companyId());
                 line.put("reason", reason);
+                line.put("next_probe_at", firstProbeAt.toString());
                 Log.emit(line);
-                cache.updateHealth(last.companyId(), webhookId, h -> h.opened(last.at(), reason));
+                cache.updateHealth(last.companyId(), webhookId, h -> h.opened(last.at(), reason, firstProbeAt));
             }
         });
+    }
+
+    /**
+     * The breaker's rule: at least {@code circuitThreshold} failed attempts in a row, spread over at least
+     * {@code circuitFailureSpan} with no success in between. A burst of concurrent failures (a receiver's
+     * hiccup) meets the count but not the span.
+     */
+    private boolean sustained(WebhookHealth after, Instant now) {
+        return after.consecutiveFailures() >= config.circuitThreshold() && after.failingSince() != null
+                && !after.failingSince().isAfter(now.minus(config.circuitFailureSpan()));
     }
 
     /** Once a webhook's backlog has halved, the deliveries the cap parked go back to the queue (one replay). */
@@ -606,6 +636,51 @@ public final class DeliveryService {
             out.finish();
         }
         return sent;
+    }
+
+    /**
+     * A probe of an open circuit: if it is due, half-open the circuit, queue the next probe (should this one
+     * fail) and send a signed ping now. The ping's success closes the circuit and replays what was parked, as a
+     * tenant's test ping does; its failure opens it again until the next probe. Probes stop when the circuit
+     * closed meanwhile or the webhook is gone or disabled by its tenant (re-enabling closes the circuit).
+     */
+    Result probe(Probe command) {
+        WebhookHealth current = health.health(command.webhookId());
+        if (!current.open() || current.nextProbeAt() == null) {
+            return Result.of(Outcome.COMMAND);
+        }
+        Instant now = clock.instant();
+        if (current.nextProbeAt().isAfter(now.plus(EARLY_TOLERANCE))) {
+            // Waits longer than SQS's 15-minute delay go in steps; a copy of an older probe also lands here.
+            sendProbe(command.webhookId(), command.companyId(), Duration.between(now, current.nextProbeAt()));
+            return Result.of(Outcome.COMMAND);
+        }
+        WebhookCache.Entry entry = cache.get(command.companyId(), command.webhookId());
+        if (entry.webhook().isEmpty() || !entry.webhook().get().active()) {
+            return Result.of(Outcome.COMMAND);
+        }
+        List<Duration> schedule = config.probeSchedule();
+        Duration wait = schedule.get(Math.min(current.probes() + 1, schedule.size() - 1));
+        if (!health.startProbe(command.webhookId(), current.nextProbeAt(), now.plus(wait))) {
+            return Result.of(Outcome.COMMAND); // another copy of this probe took it
+        }
+        sendProbe(command.webhookId(), command.companyId(), wait);
+        cache.invalidate(command.companyId(), command.webhookId()); // judge the ping against the half-open circuit
+        Result ping = deliver(DeliveryMessages.ping(command.webhookId(), command.companyId(), now), 1);
+        if (ping.outcome() != Outcome.DELIVERED) {
+            health.probeFailed(command.webhookId());
+        }
+        ObjectNode line = Log.info(ping.outcome() == Outcome.DELIVERED ? "Probe succeeded" : "Probe failed");
+        line.put("webhook_id", command.webhookId());
+        line.put("probe", current.probes() + 1);
+        Log.emit(line);
+        return ping;
+    }
+
+    private void sendProbe(String webhookId, String companyId, Duration delay) {
+        int seconds = (int) Math.min(seconds(delay), MAX_DELAY_SECONDS);
+        sqs.sendMessage(request -> request.queueUrl(config.deliveryQueueUrl())
+                .messageBody(DeliveryMessages.probeCommand(webhookId, companyId)).delaySeconds(seconds));
     }
 
     private void sendReplay(String webhookId, String companyId) {

@@ -2,6 +2,7 @@ package dev.hookline.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +66,9 @@ class DeliveryServiceIT {
     @BeforeEach
     void setUp() {
         resources = stack.createDeliveryResources();
-        DeliveryConfig config = resources.config().withCircuitThreshold(3).withCacheTtl(Duration.ZERO);
+        // Span zero: three failures in a row open the circuit at once (the breaker's own tests set a span).
+        DeliveryConfig config = resources.config().withCircuitThreshold(3).withCacheTtl(Duration.ZERO)
+                .withCircuitTiming(Duration.ZERO, DeliveryConfig.DEFAULT_PROBE_SCHEDULE);
         delivery = stack.services().delivery(config, stack.services().urlGuard());
         admin = stack.services().deliveryAdmin(config);
         log = stack.services().deliveryLog(config);
@@ -239,6 +242,21 @@ class DeliveryServiceIT {
         DeliveryRecord second = log.find(created.webhook().id(), overloaded).orElseThrow();
         long overloadWait = Duration.between(second.updatedAt(), second.nextAttemptAt()).toSeconds();
         assertTrue(overloadWait >= 59 && overloadWait <= 61, "502 waits the overload minimum: " + overloadWait);
+    }
+
+    @Test
+    void anAttemptCutOffByTheDeadlineIsATimeoutAndWaitsTheOverloadMinimum() {
+        DeliveryService impatient = stack.services().delivery(resources.config().withCacheTtl(Duration.ZERO)
+                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(700)), stack.services().urlGuard());
+        receiver.then(Response.of(200).withDelay(Duration.ofSeconds(3)));
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        String deliveryId = enqueue(created.webhook(), "evt-slow");
+
+        assertEquals(List.of(Outcome.RETRY), pump(impatient));
+        DeliveryRecord retrying = log.find(created.webhook().id(), deliveryId).orElseThrow();
+        assertEquals(SendResult.TIMEOUT, retrying.attemptLog().get(0).errorClass());
+        assertTrue(Duration.between(retrying.updatedAt(), retrying.nextAttemptAt()).compareTo(RetryPolicy.OVERLOAD_MINIMUM) >= 0,
+                "a timeout is overload: at least a minute, not the schedule's 5 s");
     }
 
     @Test
@@ -489,6 +507,116 @@ class DeliveryServiceIT {
         assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedA).orElseThrow().status());
         assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedB).orElseThrow().status());
         assertEquals("closed", health(created.webhook()).circuitState());
+        assertEquals(List.of(), log.parked(created.webhook().id(), Optional.empty(), 10).items());
+    }
+
+    @Test
+    void aBurstOfConcurrentFailuresDoesNotOpenTheCircuitButFailuresSustainedOverTheSpanDo() throws Exception {
+        DeliveryService breaker = stack.services().delivery(resources.config().withCircuitThreshold(3)
+                .withCacheTtl(Duration.ZERO).withCircuitTiming(Duration.ofSeconds(2), List.of(Duration.ofMinutes(1))),
+                stack.services().urlGuard());
+        receiver.always(Response.of(500));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        for (int i = 0; i < 6; i++) {
+            enqueue(created.webhook(), "evt-burst-" + i);
+        }
+        while (receiver.requests().size() < 6) {
+            pump(breaker);
+        }
+        WebhookHealth afterBurst = health(created.webhook());
+        assertEquals("closed", afterBurst.circuitState(), "6 failures within a moment are a hiccup, not an outage");
+        assertEquals(6, afterBurst.consecutiveFailures());
+
+        Thread.sleep(2_100);
+        enqueue(created.webhook(), "evt-still-failing");
+        assertEquals(List.of(Outcome.FAILED), pump(breaker));
+        WebhookHealth open = health(created.webhook());
+        assertEquals("open", open.circuitState(), "still failing after the span, with no success in between");
+        assertTrue(open.disabledReason().startsWith("7 consecutive failed attempts since "), open.disabledReason());
+        assertNotNull(open.nextProbeAt());
+    }
+
+    @Test
+    void aSuccessBetweenFailuresStartsTheSpanAgain() throws Exception {
+        DeliveryService breaker = stack.services().delivery(resources.config().withCircuitThreshold(2)
+                .withCacheTtl(Duration.ZERO).withCircuitTiming(Duration.ofSeconds(1), List.of(Duration.ofMinutes(1))),
+                stack.services().urlGuard());
+        receiver.then(Response.of(500), Response.of(204), Response.of(500), Response.of(500));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        enqueue(created.webhook(), "evt-a");
+        assertEquals(List.of(Outcome.FAILED), pump(breaker));
+        Thread.sleep(1_100);
+        enqueue(created.webhook(), "evt-b");
+        assertEquals(List.of(Outcome.DELIVERED), pump(breaker));
+        enqueue(created.webhook(), "evt-c");
+        enqueue(created.webhook(), "evt-d");
+        pump(breaker);
+        assertEquals("closed", health(created.webhook()).circuitState(), "the run of failures began after the success");
+    }
+
+    @Test
+    void anOpenCircuitIsProbedOnItsScheduleAndAPassingProbeClosesItAndReplaysWhatWasParked() throws Exception {
+        DeliveryService breaker = stack.services().delivery(resources.config().withCircuitThreshold(2)
+                .withCacheTtl(Duration.ZERO).withCircuitTiming(Duration.ZERO, List.of(Duration.ofSeconds(1))),
+                stack.services().urlGuard());
+        receiver.always(Response.of(503));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        enqueue(created.webhook(), "evt-down-1");
+        enqueue(created.webhook(), "evt-down-2");
+        while (!health(created.webhook()).open()) {
+            pump(breaker);
+        }
+        String parkedA = enqueue(created.webhook(), "evt-parked-a");
+        String parkedB = enqueue(created.webhook(), "evt-parked-b");
+        assertEquals(List.of(Outcome.PARKED, Outcome.PARKED), sorted(pump(breaker)));
+
+        Thread.sleep(1_200);
+        assertEquals(List.of(Outcome.FAILED), pump(breaker), "the first probe: a signed ping, still refused");
+        WebhookHealth stillOpen = health(created.webhook());
+        assertEquals("open", stillOpen.circuitState());
+        assertEquals(1, stillOpen.probes());
+        assertEquals("ping", Json.parse(receiver.requests().getLast().bodyText()).path("type").asText());
+
+        receiver.always(Response.of(204));
+        Thread.sleep(1_200);
+        assertEquals(List.of(Outcome.DELIVERED), pump(breaker), "the second probe passes");
+        assertEquals("closed", health(created.webhook()).circuitState());
+        // Then the replay (a command), the two parked deliveries, and the probe the passing one had queued in case
+        // it failed (a command that finds the circuit closed), in whatever order SQS hands them out.
+        List<Outcome> rest = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (rest.size() < 4 && System.nanoTime() < deadline) {
+            rest.addAll(pump(breaker));
+        }
+        assertEquals(List.of(Outcome.DELIVERED, Outcome.DELIVERED, Outcome.COMMAND, Outcome.COMMAND), sorted(rest));
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedA).orElseThrow().status());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parkedB).orElseThrow().status());
+        Thread.sleep(1_200);
+        assertEquals(List.of(), pump(breaker), "a closed circuit queues no further probe");
+        assertEquals(6, receiver.requests().size(), "2 failed deliveries, 2 probes, the 2 replayed ones");
+    }
+
+    @Test
+    void reEnablingWithinTheCacheWindowReplaysEverythingParked() {
+        // The audit's race: the delivery function still held the open circuit in its 30 s cache when the replay's
+        // messages came in, and parked them all again.
+        DeliveryService cached = stack.services().delivery(resources.config().withCircuitThreshold(2)
+                .withCircuitTiming(Duration.ZERO, List.of(Duration.ofHours(1))), stack.services().urlGuard());
+        receiver.always(Response.of(500));
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        enqueue(created.webhook(), "evt-x");
+        enqueue(created.webhook(), "evt-y");
+        while (!health(created.webhook()).open()) {
+            pump(cached);
+        }
+        String parked = enqueue(created.webhook(), "evt-parked");
+        assertEquals(List.of(Outcome.PARKED), pump(cached));
+
+        receiver.always(Response.of(204));
+        admin.reenabled(created.webhook());
+        assertEquals(List.of(Outcome.COMMAND), pump(cached));
+        assertEquals(List.of(Outcome.DELIVERED), pump(cached), "not parked again by the cached open circuit");
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), parked).orElseThrow().status());
         assertEquals(List.of(), log.parked(created.webhook().id(), Optional.empty(), 10).items());
     }
 

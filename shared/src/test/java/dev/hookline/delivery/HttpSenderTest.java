@@ -52,6 +52,15 @@ class HttpSenderTest {
     }
 
     @Test
+    void aConnectTimeoutIsATimeoutEvenWhenWrapped() {
+        assertEquals(SendResult.TIMEOUT, HttpSender.classify(
+                new org.apache.hc.client5.http.ConnectTimeoutException("Connect to hooks.example.com:443 timed out")));
+        assertEquals(SendResult.TIMEOUT, HttpSender.classify(new java.io.IOException("wrapped",
+                new java.net.SocketTimeoutException("Connect timed out"))));
+        assertEquals(SendResult.CONNECT_ERROR, HttpSender.classify(new java.net.ConnectException("Connection refused")));
+    }
+
+    @Test
     void readsAtMostTheCapOfTheResponse() {
         receiver.then(Response.of(500).withBody("x".repeat(100_000)));
         SendResult result = local.post(receiver.url(), Map.of(), new byte[0]);

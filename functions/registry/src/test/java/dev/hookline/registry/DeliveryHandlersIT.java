@@ -55,7 +55,8 @@ class DeliveryHandlersIT {
     @BeforeEach
     void setUp() {
         resources = STACK.createDeliveryResources();
-        DeliveryConfig config = resources.config().withCircuitThreshold(2).withCacheTtl(Duration.ZERO);
+        DeliveryConfig config = resources.config().withCircuitThreshold(2).withCacheTtl(Duration.ZERO)
+                .withCircuitTiming(Duration.ZERO, DeliveryConfig.DEFAULT_PROBE_SCHEDULE);
         delivery = STACK.services().delivery(config, STACK.services().urlGuard());
         DeliveryAdmin admin = STACK.services().deliveryAdmin(config);
         WebhookService webhooks = STACK.services().webhooks();
