@@ -35,7 +35,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
@@ -57,6 +60,8 @@ public final class DeliveryService {
     /** Deliveries re-sent per replay or recover step; a continuation command carries on. */
     public static final int REPLAY_PAGE = 100;
     private static final int MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+    /** How long a batch waits for all its deliveries before it records the successes it has so far. */
+    private static final Duration RECORD_EARLY_AFTER = Duration.ofSeconds(2);
     /** SQS's longest DelaySeconds. */
     private static final int MAX_DELAY_SECONDS = 15 * 60;
     /** A message back earlier than its record's due time by more than this is put back to wait, not attempted. */
@@ -157,16 +162,14 @@ public final class DeliveryService {
                     }
                 }
             }
-        }
-        for (Slot slot : slots) {
-            if (slot.running != null) {
-                try {
-                    slot.result = slot.running.get();
-                } catch (Exception e) {
-                    Log.error("Delivery failed unexpectedly", e.getCause() == null ? e : e.getCause());
-                    slot.result = Result.of(Outcome.ERROR);
-                }
+            // Most deliveries answer in milliseconds, while one hanging endpoint may take the whole deadline. The
+            // successes of those that answered are recorded once RECORD_EARLY_AFTER has passed, so that a batch cut
+            // short later (function timeout, crash, a stall past the visibility timeout) does not POST them again
+            // when its messages come back.
+            if (!collect(slots, received.plus(RECORD_EARLY_AFTER))) {
+                recordFirstSuccesses(slots);
             }
+            collect(slots, null);
         }
         recordFirstSuccesses(slots);
         recordHealth(slots.stream().map(slot -> slot.result).toList());
@@ -178,6 +181,36 @@ public final class DeliveryService {
         return ordered;
     }
 
+    /**
+     * Waits for the slots' results until {@code until} (null: however long they take); a failed task is an
+     * {@link Outcome#ERROR}. True when every slot has its result.
+     */
+    private boolean collect(List<Slot> slots, Instant until) {
+        boolean all = true;
+        for (Slot slot : slots) {
+            if (slot.result != null) {
+                continue;
+            }
+            try {
+                if (until == null) {
+                    slot.result = slot.running.get();
+                } else {
+                    long millis = Math.max(0, Duration.between(clock.instant(), until).toMillis());
+                    slot.result = slot.running.get(millis, TimeUnit.MILLISECONDS);
+                }
+            } catch (TimeoutException e) {
+                all = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                slot.result = Result.of(Outcome.ERROR);
+            } catch (ExecutionException e) {
+                Log.error("Delivery failed unexpectedly", e.getCause());
+                slot.result = Result.of(Outcome.ERROR);
+            }
+        }
+        return all;
+    }
+
     /** One delivery (or command) of a received message, and what became of it. */
     private static final class Slot {
         final Received message;
@@ -186,6 +219,8 @@ public final class DeliveryService {
         final boolean grouped;
         Future<Result> running;
         Result result;
+        /** Its first-attempt success is written (or its write failed and it stays queued). */
+        boolean recorded;
 
         Slot(Received message, Incoming incoming, boolean grouped) {
             this.message = message;
@@ -377,10 +412,12 @@ public final class DeliveryService {
      * they come back, find no record and are sent again (a repeat the receiver de-duplicates by webhook-id).
      */
     private void recordFirstSuccesses(List<Slot> slots) {
-        List<Slot> successes = slots.stream().filter(slot -> slot.result.firstSuccess() != null).toList();
+        List<Slot> successes = slots.stream()
+                .filter(slot -> slot.result != null && !slot.recorded && slot.result.firstSuccess() != null).toList();
         if (successes.isEmpty()) {
             return;
         }
+        successes.forEach(slot -> slot.recorded = true);
         try {
             log.recordFirstSuccesses(successes.stream().map(slot -> slot.result.firstSuccess().delivery()).toList(),
                     successes.stream().map(slot -> slot.result.firstSuccess().attempt()).toList(), clock.instant());

@@ -31,7 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -353,6 +356,27 @@ class DeliveryServiceIT {
                     "the retry read its record: its first receive was not taken for a first attempt");
             assertEquals(1, receiver.requests().size());
             assertEquals(List.of(), pump());
+        }
+    }
+
+    @Test
+    void aBatchWaitingForASlowEndpointRecordsTheSuccessesItAlreadyHas() throws Exception {
+        try (TestReceiver slow = new TestReceiver()) {
+            slow.always(Response.of(204).withDelay(Duration.ofSeconds(5)));
+            Webhook quick = webhook(receiver.url(), 3).webhook();
+            Webhook sluggish = webhook(slow.url(), 3).webhook();
+            String quickDelivery = enqueue(quick, "evt-quick");
+            String slowDelivery = enqueue(sluggish, "evt-slow");
+            List<Received> batch = receive(2, 60);
+
+            CompletableFuture<Map<String, Outcome>> running = CompletableFuture.supplyAsync(() -> delivery.process(batch));
+            Thread.sleep(3_500);
+            assertFalse(running.isDone(), "still waiting for the slow endpoint");
+            assertEquals(Status.SUCCEEDED, log.find(quick.id(), quickDelivery).orElseThrow().status(),
+                    "written before the batch ends: a crash now would not POST it again");
+
+            assertEquals(Set.of(Outcome.DELIVERED), Set.copyOf(running.get(20, TimeUnit.SECONDS).values()));
+            assertEquals(Status.SUCCEEDED, log.find(sluggish.id(), slowDelivery).orElseThrow().status());
         }
     }
 
