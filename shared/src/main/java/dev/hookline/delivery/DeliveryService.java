@@ -43,8 +43,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Delivers a batch of delivery-queue messages (docs/delivery.md, "State model"). The SQS message is a delivery's
@@ -64,8 +62,6 @@ public final class DeliveryService {
     private static final int MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
     /** How long a batch waits for all its deliveries before it records the successes it has so far. */
     private static final Duration RECORD_EARLY_AFTER = Duration.ofSeconds(2);
-    /** SQS's longest DelaySeconds. */
-    private static final int MAX_DELAY_SECONDS = 15 * 60;
     /** A message back earlier than its record's due time by more than this is put back to wait, not attempted. */
     private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(2);
 
@@ -155,7 +151,7 @@ public final class DeliveryService {
                 }
                 List<? extends Incoming> parts = incoming instanceof Group group ? group.deliveries() : List.of(incoming);
                 for (Incoming part : parts) {
-                    Slot slot = new Slot(message, part, parts.size() > 1 || incoming instanceof Group);
+                    Slot slot = new Slot(message, part, incoming instanceof Group);
                     slots.add(slot);
                     if (part instanceof Delivery delivery && !seenDeliveries.add(delivery.deliveryId())) {
                         slot.result = Result.of(Outcome.DUPLICATE); // the same delivery twice in one batch
@@ -285,10 +281,10 @@ public final class DeliveryService {
 
         boolean closed = webhook.active() && !entry.health().open();
         if (!closed && !message.bypassCircuit()) {
-            // About to park on this container's view: re-read it first, so a re-enable or a closed circuit
-            // is never undone by a cached open one (the replay that follows a re-enable would be parked again).
-            cache.invalidate(message.companyId(), message.webhookId());
-            entry = cache.get(message.companyId(), message.webhookId());
+            // About to park on this container's view: use one read after this message arrived, so a re-enable or
+            // a closed circuit is never undone by a cached open one (the replay after a re-enable would be parked
+            // again).
+            entry = cache.loadedSince(message.companyId(), message.webhookId(), now);
             if (entry.webhook().isEmpty()) {
                 return Result.of(Outcome.SKIPPED);
             }
@@ -571,25 +567,11 @@ public final class DeliveryService {
 
     /** Sends each retry as a resumed message of its own, delayed; true when SQS took every one. */
     private boolean splitOff(List<Slot> retries) {
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-        for (Slot slot : retries) {
-            entries.add(SendMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(entries.size()))
-                    .messageBody(((Delivery) slot.incoming).resumedCopy().toJson())
-                    .delaySeconds((int) Math.min(seconds(slot.result.retryDelay()), MAX_DELAY_SECONDS))
-                    .build());
-        }
-        try {
-            for (int i = 0; i < entries.size(); i += 10) {
-                List<SendMessageBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
-                SendMessageBatchResponse response = sqs.sendMessageBatch(request -> request
-                        .queueUrl(config.deliveryQueueUrl()).entries(chunk));
-                if (response.hasFailed() && !response.failed().isEmpty()) {
-                    Log.emit(Log.warn("Retries of a group not split off; the group stays queued")
-                            .put("failed", response.failed().size()));
-                    return false;
-                }
+        try (SqsBatchSender.Stream out = batchSender.open(config.deliveryQueueUrl())) {
+            for (Slot slot : retries) {
+                out.add(((Delivery) slot.incoming).resumedCopy().toJson(), slot.result.retryDelay());
             }
+            out.finish();
             return true;
         } catch (RuntimeException e) {
             Log.error("Splitting off a group's retries failed; the group stays queued", e);
@@ -717,9 +699,7 @@ public final class DeliveryService {
     }
 
     private void sendProbe(String webhookId, String companyId, Duration delay) {
-        int seconds = (int) Math.min(seconds(delay), MAX_DELAY_SECONDS);
-        sqs.sendMessage(request -> request.queueUrl(config.deliveryQueueUrl())
-                .messageBody(DeliveryMessages.probeCommand(webhookId, companyId)).delaySeconds(seconds));
+        batchSender.send(config.deliveryQueueUrl(), DeliveryMessages.probeCommand(webhookId, companyId), delay);
     }
 
     private void sendReplay(String webhookId, String companyId) {

@@ -44,9 +44,20 @@ public final class WebhookCache {
     public Entry get(String companyId, String webhookId) {
         Instant now = clock.instant();
         Entry cached = entries.get(key(companyId, webhookId));
-        if (cached != null && cached.loadedAt().plus(ttl).isAfter(now)) {
-            return cached;
-        }
+        return cached != null && cached.loadedAt().plus(ttl).isAfter(now) ? cached : load(companyId, webhookId, now);
+    }
+
+    /**
+     * The entry as loaded at or after {@code since}, read again if the cached one is older: for a decision that
+     * must not rest on a view older than the message it acts on (parking). A delivery that starts after another's
+     * read shares it.
+     */
+    public Entry loadedSince(String companyId, String webhookId, Instant since) {
+        Entry cached = entries.get(key(companyId, webhookId));
+        return cached != null && !cached.loadedAt().isBefore(since) ? cached : load(companyId, webhookId, clock.instant());
+    }
+
+    private Entry load(String companyId, String webhookId, Instant now) {
         Optional<Webhook> webhook = webhooks.find(companyId, webhookId).filter(w -> !w.deleted());
         List<String> secrets = webhook.map(w -> service.signingSecrets(w, now)).orElse(List.of());
         Entry entry = new Entry(webhook, secrets, health.health(webhookId), now);

@@ -16,7 +16,8 @@ import java.util.Optional;
  * <p>A cached partition is used only under the epoch it was read under: any change to the tenant's index
  * increments the epoch in the same transaction, so the first batch read after the change misses the cache and
  * sees the change, as an uncached lookup would. Partitions larger than {@link #MAX_PARTITION_ENTRIES} (a tenant
- * with thousands of webhooks on one type) are not cached but streamed page by page, as are continuation parts.
+ * with thousands of webhooks on one type) are not cached but streamed page by page; a continuation part resumes
+ * after its last webhook id in either.
  */
 public final class CachedSubscriptionIndex {
 

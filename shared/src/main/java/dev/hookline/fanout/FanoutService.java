@@ -171,13 +171,14 @@ public final class FanoutService {
             } catch (RuntimeException e) {
                 valid.forEach(pending -> pending.failure = pending.failure == null ? e : pending.failure);
             }
-            for (Pending pending : toSend.isEmpty() ? valid : toSend) {
-                if (pending.failure != null) {
-                    outcomes.put(pending.message.messageId(), new Failed(pending.failure));
-                } else if (pending.part != null) {
-                    outcomes.put(pending.message.messageId(), new FannedOut(pending.key.eventId(), pending.key.part(),
-                            pending.part.deliveries(), pending.part.continued()));
+            for (Pending pending : valid) {
+                String messageId = pending.message.messageId();
+                if (outcomes.containsKey(messageId)) {
+                    continue; // a duplicate
                 }
+                outcomes.put(messageId, pending.failure != null ? new Failed(pending.failure)
+                        : new FannedOut(pending.key.eventId(), pending.key.part(), pending.part.deliveries(),
+                                pending.part.continued()));
             }
         }
         Map<String, Outcome> ordered = new LinkedHashMap<>();

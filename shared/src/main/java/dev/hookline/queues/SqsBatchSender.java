@@ -31,6 +31,8 @@ public final class SqsBatchSender {
     public static final int MAX_BATCH_ENTRIES = 10;
     /** Limit on one message and on the sum of a batch's bodies (the classic SQS quota, honoured by every engine). */
     public static final int MAX_BATCH_BYTES = 256 * 1024;
+    /** SQS's longest DelaySeconds. */
+    public static final Duration MAX_DELAY = Duration.ofMinutes(15);
 
     /** Tries per entry whose batch call succeeded but which SQS did not accept (at most ~1.5 s of backoff in all). */
     private static final int DEFAULT_MAX_ATTEMPTS = 5;
@@ -81,6 +83,21 @@ public final class SqsBatchSender {
         sqs.sendMessage(request -> request.queueUrl(queueUrl).messageBody(body).messageAttributes(attributes));
     }
 
+    /** One message that becomes visible after {@code delay} (at most SQS's 15 minutes). */
+    public void send(String queueUrl, String body, Duration delay) {
+        sqs.sendMessage(request -> request.queueUrl(queueUrl).messageBody(body).delaySeconds(delaySeconds(delay)));
+    }
+
+    /** {@code delay} in whole seconds, rounded up and capped at {@link #MAX_DELAY}. */
+    private static int delaySeconds(Duration delay) {
+        long seconds = Math.max(0, (delay.toMillis() + 999) / 1000);
+        return (int) Math.min(seconds, MAX_DELAY.toSeconds());
+    }
+
+    /** A message of a stream and how long SQS holds it back. */
+    private record Entry(String body, int delaySeconds) {
+    }
+
     /**
      * Thread-safe: several producer threads may add (fan-out's events of one batch share a stream, so their
      * deliveries fill the same SendMessageBatch calls); the sender's threads send. {@link #finish()} waits for
@@ -91,7 +108,7 @@ public final class SqsBatchSender {
         private final String queueUrl;
         private final Semaphore inFlight = new Semaphore(concurrency);
         private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        private final List<String> pending = new ArrayList<>(MAX_BATCH_ENTRIES);
+        private final List<Entry> pending = new ArrayList<>(MAX_BATCH_ENTRIES);
         private int pendingBytes;
         private int calls;
 
@@ -100,7 +117,12 @@ public final class SqsBatchSender {
         }
 
         /** Queues one message body; blocks while {@code concurrency} batches are in flight. */
-        public synchronized void add(String body) {
+        public void add(String body) {
+            add(body, Duration.ZERO);
+        }
+
+        /** Queues one message that becomes visible after {@code delay} (at most SQS's 15 minutes). */
+        public synchronized void add(String body, Duration delay) {
             rethrowFailure();
             int bytes = Utf8.length(body);
             if (bytes > MAX_BATCH_BYTES) {
@@ -109,7 +131,7 @@ public final class SqsBatchSender {
             if (pending.size() == MAX_BATCH_ENTRIES || pendingBytes + bytes > MAX_BATCH_BYTES) {
                 flush();
             }
-            pending.add(body);
+            pending.add(new Entry(body, delaySeconds(delay)));
             pendingBytes += bytes;
         }
 
@@ -136,7 +158,7 @@ public final class SqsBatchSender {
             if (pending.isEmpty()) {
                 return;
             }
-            List<String> batch = List.copyOf(pending);
+            List<Entry> batch = List.copyOf(pending);
             pending.clear();
             pendingBytes = 0;
             inFlight.acquireUninterruptibly();
@@ -169,11 +191,12 @@ public final class SqsBatchSender {
             }
         }
 
-        private void sendWithRetries(List<String> bodies) {
+        private void sendWithRetries(List<Entry> messages) {
             Map<String, SendMessageBatchRequestEntry> remaining = new LinkedHashMap<>();
-            for (int i = 0; i < bodies.size(); i++) {
+            for (int i = 0; i < messages.size(); i++) {
                 String id = Integer.toString(i);
-                remaining.put(id, SendMessageBatchRequestEntry.builder().id(id).messageBody(bodies.get(i)).build());
+                remaining.put(id, SendMessageBatchRequestEntry.builder().id(id).messageBody(messages.get(i).body())
+                        .delaySeconds(messages.get(i).delaySeconds()).build());
             }
             for (int attempt = 1; ; attempt++) {
                 List<SendMessageBatchRequestEntry> entries = List.copyOf(remaining.values());
