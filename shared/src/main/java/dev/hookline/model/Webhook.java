@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A tenant's subscription: where to POST, which resource triggers it listens to, and how. Signing secrets
- * are only ever held sealed here; {@code version} drives optimistic concurrency (the ETag).
+ * are only ever held sealed here; {@code version} drives optimistic concurrency (the ETag). {@code rateLimit}
+ * is the most deliveries per second the webhook receives, 0 for no limit.
  */
 public record Webhook(
         String id,
@@ -19,6 +20,7 @@ public record Webhook(
         String identifier,
         boolean triggeredByChildResources,
         int retries,
+        int rateLimit,
         boolean active,
         Map<String, String> metadata,
         SecretRing secrets,
@@ -34,6 +36,10 @@ public record Webhook(
 
     public boolean deleted() {
         return deletedAt != null;
+    }
+
+    public boolean rateLimited() {
+        return rateLimit > 0;
     }
 
     /** Only active, not deleted webhooks are in the subscription index fan-out reads. */
@@ -71,6 +77,7 @@ public record Webhook(
         private String identifier;
         private boolean triggeredByChildResources;
         private int retries;
+        private int rateLimit;
         private boolean active;
         private Map<String, String> metadata;
         private SecretRing secrets;
@@ -88,6 +95,7 @@ public record Webhook(
             this.identifier = from.identifier;
             this.triggeredByChildResources = from.triggeredByChildResources;
             this.retries = from.retries;
+            this.rateLimit = from.rateLimit;
             this.active = from.active;
             this.metadata = from.metadata;
             this.secrets = from.secrets;
@@ -103,6 +111,7 @@ public record Webhook(
         public Builder identifier(String value) { this.identifier = value; return this; }
         public Builder triggeredByChildResources(boolean value) { this.triggeredByChildResources = value; return this; }
         public Builder retries(int value) { this.retries = value; return this; }
+        public Builder rateLimit(int value) { this.rateLimit = value; return this; }
         public Builder active(boolean value) { this.active = value; return this; }
         public Builder metadata(Map<String, String> value) { this.metadata = value; return this; }
         public Builder secrets(SecretRing value) { this.secrets = value; return this; }
@@ -113,7 +122,8 @@ public record Webhook(
             this.version = from.version + 1;
             this.updatedAt = now;
             return new Webhook(from.id, from.companyId, name, description, url, events, identifier,
-                    triggeredByChildResources, retries, active, metadata, secrets, version, from.createdAt, updatedAt, deletedAt);
+                    triggeredByChildResources, retries, rateLimit, active, metadata, secrets, version, from.createdAt,
+                    updatedAt, deletedAt);
         }
     }
 }

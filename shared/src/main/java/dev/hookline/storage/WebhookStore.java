@@ -390,6 +390,9 @@ public final class WebhookStore {
         }
         item.put("triggered_by_child_resources", bool(webhook.triggeredByChildResources()));
         item.put("retries", n(webhook.retries()));
+        if (webhook.rateLimited()) {
+            item.put("rate_limit", n(webhook.rateLimit()));
+        }
         item.put("active", bool(webhook.active()));
         Map<String, AttributeValue> metadata = new HashMap<>();
         webhook.metadata().forEach((k, v) -> metadata.put(k, s(v)));
@@ -439,6 +442,7 @@ public final class WebhookStore {
                 string(item, "identifier"),
                 bool(item, "triggered_by_child_resources"),
                 (int) number(item, "retries", 0),
+                (int) number(item, "rate_limit", 0),
                 bool(item, "active"),
                 metadata,
                 secrets,

@@ -30,6 +30,12 @@ public final class WebhookJson {
         node.put("identifier", webhook.identifier() == null ? "" : webhook.identifier());
         node.put("triggered_by_child_resources", webhook.triggeredByChildResources());
         node.put("retries", webhook.retries());
+        // No limit is null, as clients send it: 0 is no valid rate.
+        if (webhook.rateLimited()) {
+            node.put("rate_limit", webhook.rateLimit());
+        } else {
+            node.putNull("rate_limit");
+        }
         node.put("active", webhook.active());
         ObjectNode metadata = node.putObject("metadata");
         webhook.metadata().forEach(metadata::put);

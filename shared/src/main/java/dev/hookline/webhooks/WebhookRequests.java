@@ -27,6 +27,8 @@ public final class WebhookRequests {
 
     public static final int DEFAULT_RETRIES = 7;
     public static final int MAX_RETRIES = 10;
+    /** Deliveries per second: the upper bound of EventBridge API destinations' invocation rate limit. */
+    public static final int MAX_RATE_LIMIT = 300;
     static final int MAX_NAME = 255;
     static final int MAX_DESCRIPTION = 1024;
     static final int MAX_URL = 2048;
@@ -36,13 +38,16 @@ public final class WebhookRequests {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
     private static final Set<String> WRITABLE = Set.of("name", "description", "url", "resource", "trigger", "events",
-            "identifier", "triggered_by_child_resources", "retries", "active", "metadata", "secret");
+            "identifier", "triggered_by_child_resources", "retries", "rate_limit", "active", "metadata", "secret");
     private static final Set<String> READ_ONLY = Set.of("id", "guid", "company_id", "created_at", "updated_at",
             "deleted_at", "version", "invocations", "nonce");
 
-    /** A validated create request. {@code customSecret} is empty when Hookline should generate one. */
+    /**
+     * A validated create request. {@code rateLimit} is 0 for no limit; {@code customSecret} is empty when Hookline
+     * should generate one.
+     */
     public record NewWebhook(String name, String description, String url, List<EventType> events, String identifier,
-            boolean triggeredByChildResources, int retries, boolean active, Map<String, String> metadata,
+            boolean triggeredByChildResources, int retries, int rateLimit, boolean active, Map<String, String> metadata,
             Optional<String> customSecret) {
     }
 
@@ -67,6 +72,7 @@ public final class WebhookRequests {
         String identifier = identifier(reader);
         Boolean propagate = reader.bool("triggered_by_child_resources");
         Integer retries = reader.integer("retries", 0, MAX_RETRIES);
+        int rateLimit = rateLimit(reader);
         Boolean active = reader.bool("active");
         Map<String, String> metadata = metadata(reader);
         String secret = reader.string("secret", false, 256);
@@ -78,8 +84,8 @@ public final class WebhookRequests {
         }
         reader.throwIfInvalid();
         return new NewWebhook(name, description, url, events, identifier, Boolean.TRUE.equals(propagate),
-                retries == null ? DEFAULT_RETRIES : retries, active == null || active, metadata == null ? Map.of() : metadata,
-                Optional.ofNullable(secret));
+                retries == null ? DEFAULT_RETRIES : retries, rateLimit, active == null || active,
+                metadata == null ? Map.of() : metadata, Optional.ofNullable(secret));
     }
 
     /**
@@ -115,6 +121,9 @@ public final class WebhookRequests {
         if (reader.has("retries")) {
             Optional.ofNullable(reader.integer("retries", 0, MAX_RETRIES)).ifPresent(next::retries);
         }
+        if (reader.has("rate_limit")) {
+            next.rateLimit(rateLimit(reader));
+        }
         if (reader.has("active")) {
             Optional.ofNullable(reader.bool("active")).ifPresent(next::active);
         }
@@ -123,6 +132,18 @@ public final class WebhookRequests {
         }
         reader.throwIfInvalid();
         return next;
+    }
+
+    /**
+     * Deliveries per second, 0 for no limit: {@code null} or absence. A given 0 is refused so that "no limit" has
+     * one spelling; an invalid value's 0 is never used, as its error makes the request fail.
+     */
+    private static int rateLimit(FieldReader reader) {
+        if (reader.isNull("rate_limit")) {
+            return 0;
+        }
+        Integer rateLimit = reader.integer("rate_limit", 1, MAX_RATE_LIMIT);
+        return rateLimit == null ? 0 : rateLimit;
     }
 
     private String url(FieldReader reader, boolean required) {

@@ -90,7 +90,7 @@ public final class WebhookService {
         EncryptedSecret sealed = cipher.seal(secret, Webhook.secretContext(principal.companyId(), id));
         Webhook webhook = new Webhook(id, principal.companyId(), request.name(), request.description(), request.url(),
                 request.events(), request.identifier(), request.triggeredByChildResources(), request.retries(),
-                request.active(), request.metadata(), SecretRing.of(sealed), 1, now, now, null);
+                request.rateLimit(), request.active(), request.metadata(), SecretRing.of(sealed), 1, now, now, null);
         Optional<IdempotencyRecord> record = idempotencyKey.map(key ->
                 new IdempotencyRecord(key, fingerprint, id, now.plus(IDEMPOTENCY_WINDOW)));
         try {

@@ -1,6 +1,7 @@
 package dev.hookline.webhooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class WebhookRequestsTest {
@@ -34,7 +36,7 @@ class WebhookRequestsTest {
     private static Webhook existing(List<EventType> events) {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company", "name", null, "https://hooks.example.com/x",
-                events, null, false, 3, true, Map.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
+                events, null, false, 3, 0, true, Map.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
     }
 
     @Test
@@ -43,6 +45,7 @@ class WebhookRequestsTest {
                 {"name": " Orders ", "url": "https://hooks.example.com/o", "events": ["order.paid", "order.create"]}"""));
         assertEquals("Orders", parsed.name());
         assertEquals(WebhookRequests.DEFAULT_RETRIES, parsed.retries());
+        assertEquals(0, parsed.rateLimit(), "no rate limit unless asked for");
         assertTrue(parsed.active());
         assertEquals(List.of(EventType.parse("order.paid"), EventType.parse("order.create")), parsed.events());
         assertTrue(parsed.customSecret().isEmpty());
@@ -82,6 +85,47 @@ class WebhookRequestsTest {
                 {"name": 5, "url": "https://hooks.example.com", "events": ["ticket.create"], "retries": "3", "active": "yes", "metadata": []}"""));
         assertEquals(List.of("name:too_long"), errors("""
                 {"name": "%s", "url": "https://hooks.example.com", "events": ["ticket.create"]}""".formatted("n".repeat(256))));
+    }
+
+    @ParameterizedTest(name = "rate_limit {0}")
+    @ValueSource(ints = {1, 300})
+    void acceptsRateLimitsFromOneToEventBridgesMaximum(int rateLimit) {
+        WebhookRequests.NewWebhook parsed = requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "rate_limit": %d}"""
+                .formatted(rateLimit)));
+        assertEquals(rateLimit, parsed.rateLimit());
+        Webhook patched = requests.applyPatch(existing(List.of(EventType.parse("ticket.create"))),
+                Json.parse("{\"rate_limit\": %d}".formatted(rateLimit))).revise(Instant.now());
+        assertEquals(rateLimit, patched.rateLimit());
+        assertTrue(patched.rateLimited());
+    }
+
+    @Test
+    void aNullRateLimitOnCreateMeansNoLimit() {
+        assertEquals(0, requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "rate_limit": null}""")).rateLimit());
+    }
+
+    @ParameterizedTest(name = "rate_limit {0}")
+    @CsvSource(delimiter = '|', value = {"0|out_of_range", "301|out_of_range", "-1|out_of_range", "1.5|invalid_type",
+            "\"5\"|invalid_type", "true|invalid_type"})
+    void refusesRateLimitsThatAreNotAnIntegerFromOneTo300(String json, String code) {
+        assertEquals(List.of("rate_limit:" + code), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "rate_limit": %s}""".formatted(json)));
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create")));
+        ApiException e = assertThrows(ApiException.class,
+                () -> requests.applyPatch(webhook, Json.parse("{\"rate_limit\": %s}".formatted(json))));
+        assertEquals(422, e.status());
+        assertEquals(List.of("rate_limit:" + code), e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
+    @Test
+    void patchNullRemovesTheRateLimitAndAbsenceKeepsIt() {
+        Webhook limited = existing(List.of(EventType.parse("ticket.create"))).toBuilder().rateLimit(50).revise(Instant.now());
+        assertEquals(50, requests.applyPatch(limited, Json.parse("{\"name\": \"renamed\"}")).revise(Instant.now()).rateLimit());
+        Webhook unlimited = requests.applyPatch(limited, Json.parse("{\"rate_limit\": null}")).revise(Instant.now());
+        assertEquals(0, unlimited.rateLimit());
+        assertFalse(unlimited.rateLimited());
     }
 
     @ParameterizedTest(name = "U+{0}")

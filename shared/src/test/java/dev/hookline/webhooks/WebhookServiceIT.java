@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The registry domain on DynamoDB Local and moto's Secrets Manager. */
 class WebhookServiceIT {
@@ -227,6 +228,39 @@ class WebhookServiceIT {
         ApiException secret = assertThrows(ApiException.class,
                 () -> webhooks.update(admin, created.id(), body("{\"secret\": \"x\"}"), Optional.empty()));
         assertEquals("read_only", secret.fieldErrors().get(0).code());
+    }
+
+    @Test
+    void aRateLimitIsStoredOnlyWhenSetShownAsNullOtherwiseAndRemovedByNull() {
+        Principal admin = TestStack.admin("company-rate-limit");
+        Webhook plain = webhooks.create(admin, ticketWebhook("unlimited"), Optional.empty()).webhook();
+        assertTrue(WebhookJson.render(webhooks.get(admin, plain.id())).get("rate_limit").isNull());
+        assertFalse(storedItem(plain.id()).containsKey("rate_limit"), "no limit is no attribute");
+
+        ObjectNode request = ticketWebhook("limited");
+        request.put("rate_limit", 50);
+        Webhook limited = webhooks.create(admin, request, Optional.empty()).webhook();
+        assertEquals("50", storedItem(limited.id()).get("rate_limit").n());
+        assertEquals(50, store.find("company-rate-limit", limited.id()).orElseThrow().rateLimit());
+        assertEquals(50, WebhookJson.render(webhooks.get(admin, limited.id())).get("rate_limit").asInt());
+
+        webhooks.update(admin, limited.id(), body("{\"name\": \"still limited\"}"), Optional.empty());
+        assertEquals(50, webhooks.get(admin, limited.id()).rateLimit(), "absent leaves the limit as it is");
+        webhooks.update(admin, limited.id(), body("{\"rate_limit\": 300}"), Optional.empty());
+        assertEquals(300, webhooks.get(admin, limited.id()).rateLimit());
+        webhooks.update(admin, limited.id(), body("{\"rate_limit\": null}"), Optional.empty());
+        assertEquals(0, store.find("company-rate-limit", limited.id()).orElseThrow().rateLimit());
+        assertFalse(storedItem(limited.id()).containsKey("rate_limit"));
+        assertTrue(WebhookJson.render(webhooks.get(admin, limited.id())).get("rate_limit").isNull());
+    }
+
+    /** The webhook's own item as stored; its index entries carry {@code webhook_id}, not {@code id}. */
+    private static Map<String, AttributeValue> storedItem(String webhookId) {
+        List<Map<String, AttributeValue>> items = stack.clients().dynamoDb().scan(request -> request
+                .tableName(stack.webhooksTable()).filterExpression("id = :id")
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(webhookId)))).items();
+        assertEquals(1, items.size());
+        return items.get(0);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +143,39 @@ class RegistryHandlersIT {
         JsonNode updated = body(invoke(update, put));
         assertEquals(5, updated.get("retries").asInt());
         assertEquals("My Example Webhook", updated.get("name").asText());
+    }
+
+    @Test
+    void aRateLimitIsCreatedReadListedAndRemovedWithPatchNull() {
+        APIGatewayV2HTTPEvent limited = createWith("""
+                {"name": "limited", "url": "https://example.com/webhook/receive", "resource": "ticket", "trigger": "create",
+                 "rate_limit": 25}""", false);
+        JsonNode created = body(invoke(create, limited));
+        assertEquals(25, created.get("rate_limit").asInt(), created.toString());
+        String id = created.get("id").asText();
+        assertEquals(25, body(invoke(get, forWebhook("get-webhook.json", id))).get("rate_limit").asInt());
+        APIGatewayV2HTTPEvent listing = event("list-webhooks.json");
+        listing.setQueryStringParameters(Map.of("limit", "100"));
+        JsonNode listed = StreamSupport.stream(body(invoke(list, listing)).get("data").spliterator(), false)
+                .filter(webhook -> webhook.get("id").asText().equals(id)).findFirst().orElseThrow();
+        assertEquals(25, listed.get("rate_limit").asInt());
+
+        APIGatewayV2HTTPEvent removal = forWebhook("update-webhook.json", id);
+        removal.getHeaders().remove("if-match");
+        removal.setBody("{\"rate_limit\": null}");
+        APIGatewayV2HTTPResponse removed = invoke(update, removal);
+        assertEquals(200, removed.getStatusCode(), removed.getBody());
+        assertTrue(body(removed).get("rate_limit").isNull());
+        assertTrue(body(invoke(get, forWebhook("get-webhook.json", id))).get("rate_limit").isNull());
+
+        APIGatewayV2HTTPEvent tooFast = forWebhook("update-webhook.json", id);
+        tooFast.getHeaders().remove("if-match");
+        tooFast.setBody("{\"rate_limit\": 301}");
+        APIGatewayV2HTTPResponse refused = invoke(update, tooFast);
+        assertError(refused, 422, "validation_failed");
+        JsonNode field = body(refused).get("error").get("fields").get(0);
+        assertEquals("rate_limit", field.get("field").asText());
+        assertEquals("out_of_range", field.get("code").asText());
     }
 
     @Test
