@@ -20,6 +20,7 @@ import dev.hookline.secrets.SecretCipher;
 import dev.hookline.secrets.SecretsManagerKeySource;
 import dev.hookline.security.UrlGuard;
 import dev.hookline.storage.DeliveryLog;
+import dev.hookline.storage.DeliveryRateLimiter;
 import dev.hookline.storage.EndpointHealthStore;
 import dev.hookline.storage.FanoutLedger;
 import dev.hookline.storage.WebhookStore;
@@ -132,7 +133,8 @@ public final class Services {
         HttpSender sender = new HttpSender(guard, deliveryConfig.connectTimeout(), deliveryConfig.totalTimeout(),
                 deliveryConfig.maxResponseBytes(), clock);
         WebhookCache cache = new WebhookCache(webhookStore.get(), webhookService.get(), health, deliveryConfig.cacheTtl(), clock);
-        return new DeliveryService(cache, log, health, sender, new RetryPolicy(deliveryConfig.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
+        return new DeliveryService(cache, log, health, new DeliveryRateLimiter(dynamoDb.get(), deliveryConfig.deliveriesTable()),
+                sender, new RetryPolicy(deliveryConfig.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
                 sqs.get(), new SqsBatchSender(sqs.get(), 2), deliveryConfig, clock);
     }
 

@@ -92,8 +92,8 @@ public final class DeliveryAdmin {
             throw ApiException.conflict(ErrorCode.CONCURRENT_MODIFICATION, "The delivery changed meanwhile; read it again.");
         }
         ObjectNode payload = (ObjectNode) Json.parse(record.payload().get());
-        send(new Delivery(deliveryId, webhook.id(), webhook.companyId(), record.eventId(), series.get(), payload, false,
-                true).toJson());
+        send(webhook, new Delivery(deliveryId, webhook.id(), webhook.companyId(), record.eventId(), series.get(), payload,
+                webhooks.tenantEpoch(webhook.companyId()), false, true).toJson());
         return new Accepted(Optional.of(deliveryId), "retry");
     }
 
@@ -110,7 +110,8 @@ public final class DeliveryAdmin {
         if (from.isAfter(clock.instant())) {
             throw ApiException.validation("since", FieldCode.OUT_OF_RANGE, "since is in the future.");
         }
-        send(DeliveryMessages.recoverCommand(webhook.id(), webhook.companyId(), from, Optional.empty()));
+        send(webhook, DeliveryMessages.recoverCommand(webhook.id(), webhook.companyId(),
+                webhooks.tenantEpoch(webhook.companyId()), from, Optional.empty()));
         return new Accepted(Optional.empty(), "recover");
     }
 
@@ -118,9 +119,10 @@ public final class DeliveryAdmin {
     public Accepted test(Principal principal, String webhookId) {
         principal.require(Scope.ADMIN);
         Webhook webhook = webhooks.get(principal, webhookId);
-        Delivery ping = DeliveryMessages.ping(webhook.id(), webhook.companyId(), clock.instant());
+        Delivery ping = DeliveryMessages.ping(webhook.id(), webhook.companyId(), webhooks.tenantEpoch(webhook.companyId()),
+                clock.instant());
         String deliveryId = ping.deliveryId();
-        send(ping.toJson());
+        send(webhook, ping.toJson());
         return new Accepted(Optional.of(deliveryId), "test");
     }
 
@@ -130,7 +132,8 @@ public final class DeliveryAdmin {
      */
     public void reenabled(Webhook webhook) {
         health.closeCircuit(webhook.id());
-        send(DeliveryMessages.replayCommand(webhook.id(), webhook.companyId(), Optional.empty()));
+        send(webhook, DeliveryMessages.replayCommand(webhook.id(), webhook.companyId(),
+                webhooks.tenantEpoch(webhook.companyId()), Optional.empty()));
     }
 
     public EndpointState state(Webhook webhook) {
@@ -155,7 +158,12 @@ public final class DeliveryAdmin {
                 .orElseThrow(() -> ApiException.notFound("No delivery with this id."));
     }
 
-    private void send(String body) {
-        sqs.get().sendMessage(request -> request.queueUrl(deliveryQueueUrl).messageBody(body));
+    /**
+     * Messages carry the tenant epoch read after the change that led to them, so the delivery function acts on a
+     * webhook at least that recent, and go in the tenant's message group, like its deliveries.
+     */
+    private void send(Webhook webhook, String body) {
+        sqs.get().sendMessage(request -> request.queueUrl(deliveryQueueUrl).messageBody(body)
+                .messageGroupId(webhook.companyId()));
     }
 }

@@ -22,11 +22,14 @@ import java.util.List;
  * @param circuitFailureSpan    how long a run of failures must last (with at least {@code circuitThreshold} of
  *                              them and no success) before the circuit opens: a burst never opens it
  * @param probeSchedule         while open, waits before probes 1, 2, ... (the last repeats)
+ * @param slowLaneQueueUrl      the slow lane: deliveries to slow endpoints wait there, served by a few function
+ *                              instances only ("": no slow lane, slow endpoints stay on the delivery queue)
+ * @param slowThreshold         an attempt still running after this marks its endpoint slow
  */
 public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl, String deliveriesTable,
         int circuitThreshold, DeliveryLog.Retention logRetention, Duration cacheTtl, Duration connectTimeout, Duration totalTimeout,
         int maxResponseBytes, int backlogCap, List<Duration> retrySchedule, Duration circuitFailureSpan,
-        List<Duration> probeSchedule) {
+        List<Duration> probeSchedule, String slowLaneQueueUrl, Duration slowThreshold) {
 
     public static final int DEFAULT_CIRCUIT_THRESHOLD = 20;
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
@@ -36,6 +39,7 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
     public static final int DEFAULT_BACKLOG_CAP = 1_000;
     public static final Duration DEFAULT_CIRCUIT_FAILURE_SPAN = Duration.ofMinutes(10);
     public static final List<Duration> DEFAULT_PROBE_SCHEDULE = RetryPolicy.parseSchedule("1m,5m,15m,30m,1h,2h,4h");
+    public static final Duration DEFAULT_SLOW_THRESHOLD = Duration.ofSeconds(5);
 
     public DeliveryConfig {
         if (circuitThreshold < 1 || backlogCap < 1) {
@@ -45,6 +49,15 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
             throw new IllegalArgumentException("CIRCUIT_FAILURE_SPAN_SECONDS must not be negative and"
                     + " CIRCUIT_PROBE_SCHEDULE must name at least one wait");
         }
+        if (slowThreshold.isNegative() || slowThreshold.isZero()
+                || (!slowLaneQueueUrl.isEmpty() && slowThreshold.compareTo(totalTimeout) >= 0)) {
+            // At or past the deadline, every attempt ends before it could count as slow.
+            throw new IllegalArgumentException("SLOW_ENDPOINT_THRESHOLD_MS must be positive and below DELIVERY_TOTAL_TIMEOUT_MS");
+        }
+    }
+
+    public boolean hasSlowLane() {
+        return !slowLaneQueueUrl.isEmpty();
     }
 
     public static DeliveryConfig fromEnvironment() {
@@ -61,7 +74,9 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 Env.integer("DELIVERY_BACKLOG_CAP", DEFAULT_BACKLOG_CAP),
                 Env.optional("DELIVERY_RETRY_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(RetryPolicy.SCHEDULE),
                 Duration.ofSeconds(Env.integer("CIRCUIT_FAILURE_SPAN_SECONDS", (int) DEFAULT_CIRCUIT_FAILURE_SPAN.toSeconds())),
-                Env.optional("CIRCUIT_PROBE_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(DEFAULT_PROBE_SCHEDULE));
+                Env.optional("CIRCUIT_PROBE_SCHEDULE").map(RetryPolicy::parseSchedule).orElse(DEFAULT_PROBE_SCHEDULE),
+                Env.optional("SLOW_LANE_QUEUE_URL").orElse(""),
+                Duration.ofMillis(Env.integer("SLOW_ENDPOINT_THRESHOLD_MS", (int) DEFAULT_SLOW_THRESHOLD.toMillis())));
     }
 
     /** DELIVERY_SUCCESS_RETENTION_DAYS for successes, DELIVERY_LOG_RETENTION_DAYS for the rest. */
@@ -81,7 +96,8 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
                 DEFAULT_CIRCUIT_THRESHOLD,
                 retentionFromEnvironment(),
                 DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-                DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE, DEFAULT_CIRCUIT_FAILURE_SPAN, DEFAULT_PROBE_SCHEDULE);
+                DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE, DEFAULT_CIRCUIT_FAILURE_SPAN, DEFAULT_PROBE_SCHEDULE, "",
+                DEFAULT_SLOW_THRESHOLD);
     }
 
     /** Explicit resources with the default limits (tests, the local runner). */
@@ -89,38 +105,50 @@ public record DeliveryConfig(String deliveryQueueUrl, String deadLetterQueueUrl,
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, DEFAULT_CIRCUIT_THRESHOLD,
                 DeliveryLog.Retention.DEFAULT, DEFAULT_CACHE_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
                 DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_BACKLOG_CAP, RetryPolicy.SCHEDULE, DEFAULT_CIRCUIT_FAILURE_SPAN,
-                DEFAULT_PROBE_SCHEDULE);
+                DEFAULT_PROBE_SCHEDULE, "", DEFAULT_SLOW_THRESHOLD);
     }
 
     public DeliveryConfig withCircuitThreshold(int value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, value, logRetention, cacheTtl,
-                connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule);
+                connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule,
+                slowLaneQueueUrl, slowThreshold);
     }
 
     public DeliveryConfig withCacheTtl(Duration value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                value, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule);
+                value, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule,
+                slowLaneQueueUrl, slowThreshold);
     }
 
     public DeliveryConfig withTimeouts(Duration connect, Duration total) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connect, total, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule);
+                cacheTtl, connect, total, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan, probeSchedule,
+                slowLaneQueueUrl, slowThreshold);
     }
 
     public DeliveryConfig withRetrySchedule(List<Duration> value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
                 cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, List.copyOf(value), circuitFailureSpan,
-                probeSchedule);
+                probeSchedule, slowLaneQueueUrl, slowThreshold);
     }
 
     public DeliveryConfig withBacklogCap(int value) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, value, retrySchedule, circuitFailureSpan, probeSchedule);
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, value, retrySchedule, circuitFailureSpan, probeSchedule,
+                slowLaneQueueUrl, slowThreshold);
     }
 
     /** The breaker's timing: a run of failures must last {@code span} to open it; probes follow {@code probes}. */
     public DeliveryConfig withCircuitTiming(Duration span, List<Duration> probes) {
         return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
-                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, span, List.copyOf(probes));
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, span, List.copyOf(probes),
+                slowLaneQueueUrl, slowThreshold);
+    }
+
+    /** The slow lane: deliveries to endpoints slower than {@code threshold} go to {@code queueUrl}. */
+    public DeliveryConfig withSlowLane(String queueUrl, Duration threshold) {
+        return new DeliveryConfig(deliveryQueueUrl, deadLetterQueueUrl, deliveriesTable, circuitThreshold, logRetention,
+                cacheTtl, connectTimeout, totalTimeout, maxResponseBytes, backlogCap, retrySchedule, circuitFailureSpan,
+                probeSchedule, queueUrl, threshold);
     }
 }

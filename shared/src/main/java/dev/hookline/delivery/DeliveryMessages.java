@@ -27,28 +27,38 @@ public final class DeliveryMessages {
 
     /**
      * One delivery. {@code attempt} is the series the message belongs to (attempts made before it was sent);
-     * {@code bypassCircuit} for pings and manual retries, which go out even while the circuit is open;
-     * {@code deadLettered} on the copy sent to the dead-letter queue, so that moving it back re-sends the delivery
-     * only if it is still failed in that series (docs/delivery.md, "Re-drive"); {@code resumed} on a retry split
-     * off a group into a message of its own, which therefore has a record to read even on its first receive.
+     * {@code tenantEpoch} the tenant epoch its sender knew (docs/delivery.md, "Fresh webhooks"): a container
+     * whose copy of the webhook was read under an older one reads it again. Flags: {@code bypassCircuit} for
+     * pings and manual retries, which go out even while the circuit is open; {@code deadLettered} on the copy
+     * sent to the dead-letter queue, so that moving it back re-sends the delivery only if it is still failed in
+     * that series (docs/delivery.md, "Re-drive"); {@code resumed} on a copy that has a record to read even on its
+     * first receive (a retry split off a group, a held-back delivery that had been tried); {@code slowLane} on a
+     * delivery moved to the slow lane (it lives on that queue); {@code notBefore}, when set, is the rate-limit
+     * second reserved for it (docs/delivery.md, "Fairness").
      */
     public record Delivery(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
-            ObjectNode payload, boolean test, boolean bypassCircuit, boolean deadLettered, boolean resumed)
-            implements Incoming {
+            ObjectNode payload, long tenantEpoch, boolean test, boolean bypassCircuit, boolean deadLettered,
+            boolean resumed, boolean slowLane, Optional<Instant> notBefore) implements Incoming {
 
         public Delivery(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
-                ObjectNode payload, boolean test, boolean bypassCircuit) {
-            this(deliveryId, webhookId, companyId, eventId, attempt, payload, test, bypassCircuit, false, false);
+                ObjectNode payload, long tenantEpoch, boolean test, boolean bypassCircuit) {
+            this(deliveryId, webhookId, companyId, eventId, attempt, payload, tenantEpoch, test, bypassCircuit, false,
+                    false, false, Optional.empty());
         }
 
         /** The copy for the dead-letter queue. */
         public Delivery deadLetterCopy() {
-            return new Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, test, false, true, false);
+            return new Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, tenantEpoch, test, false,
+                    true, false, false, Optional.empty());
         }
 
-        /** This delivery's retry, split off its group into a message of its own. */
-        public Delivery resumedCopy() {
-            return new Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, test, bypassCircuit, false, true);
+        /**
+         * This delivery in series {@code series}, as a message of its own on the queue of {@code slowLane}, that
+         * starts in the rate-limit second {@code notBefore} (if set). {@code resumed} when it has a record to read.
+         */
+        public Delivery requeuedCopy(int series, boolean resumed, boolean slowLane, Optional<Instant> notBefore) {
+            return new Delivery(deliveryId, webhookId, companyId, eventId, series, payload, tenantEpoch, test,
+                    bypassCircuit, false, resumed, slowLane, notBefore);
         }
 
         public String eventType() {
@@ -68,6 +78,9 @@ public final class DeliveryMessages {
             node.put("company_id", companyId);
             node.put("event_id", eventId);
             node.put("attempt", attempt);
+            if (tenantEpoch > 0) {
+                node.put("tenant_epoch", tenantEpoch);
+            }
             node.set("payload", payload);
             if (test) {
                 node.put("test", true);
@@ -81,6 +94,10 @@ public final class DeliveryMessages {
             if (resumed) {
                 node.put("resumed", true);
             }
+            if (slowLane) {
+                node.put("slow_lane", true);
+            }
+            notBefore.ifPresent(at -> node.put("not_before", at.toString()));
             return node;
         }
     }
@@ -90,7 +107,8 @@ public final class DeliveryMessages {
     }
 
     /** Re-send a page of a webhook's parked deliveries, then continue with {@code cursor}. */
-    public record ReplayParked(String webhookId, String companyId, Optional<String> cursor) implements Incoming {
+    public record ReplayParked(String webhookId, String companyId, long tenantEpoch, Optional<String> cursor)
+            implements Incoming {
     }
 
     /** Probe a webhook whose circuit is open, if its probe is due (docs/delivery.md, "Circuit breaker"). */
@@ -98,7 +116,8 @@ public final class DeliveryMessages {
     }
 
     /** Re-send a page of a webhook's failed deliveries created since {@code since}, then continue. */
-    public record Recover(String webhookId, String companyId, Instant since, Optional<String> cursor) implements Incoming {
+    public record Recover(String webhookId, String companyId, long tenantEpoch, Instant since, Optional<String> cursor)
+            implements Incoming {
     }
 
     public static final class InvalidMessage extends RuntimeException {
@@ -122,9 +141,10 @@ public final class DeliveryMessages {
             String webhookId = text(node, "webhook_id");
             String companyId = text(node, "company_id");
             Optional<String> cursor = Optional.ofNullable(node.get("cursor")).filter(JsonNode::isTextual).map(JsonNode::asText);
+            long tenantEpoch = node.path("tenant_epoch").asLong(0);
             return switch (command) {
-                case "replay_parked" -> new ReplayParked(webhookId, companyId, cursor);
-                case "recover" -> new Recover(webhookId, companyId, Instant.parse(text(node, "since")), cursor);
+                case "replay_parked" -> new ReplayParked(webhookId, companyId, tenantEpoch, cursor);
+                case "recover" -> new Recover(webhookId, companyId, tenantEpoch, Instant.parse(text(node, "since")), cursor);
                 case "probe" -> new Probe(webhookId, companyId);
                 default -> throw new InvalidMessage("unknown command");
             };
@@ -151,10 +171,13 @@ public final class DeliveryMessages {
         if (payload == null || !payload.isObject()) {
             throw new InvalidMessage("payload is missing or not an object");
         }
+        JsonNode notBefore = node.get("not_before");
         return new Delivery(text(node, "delivery_id"), text(node, "webhook_id"), text(node, "company_id"),
                 text(node, "event_id"), node.path("attempt").asInt(0), (ObjectNode) payload,
-                node.path("test").asBoolean(false), node.path("bypass_circuit").asBoolean(false),
-                node.path("dead_lettered").asBoolean(false), node.path("resumed").asBoolean(false));
+                node.path("tenant_epoch").asLong(0), node.path("test").asBoolean(false),
+                node.path("bypass_circuit").asBoolean(false), node.path("dead_lettered").asBoolean(false),
+                node.path("resumed").asBoolean(false), node.path("slow_lane").asBoolean(false),
+                notBefore == null ? Optional.empty() : Optional.of(Instant.parse(text(node, "not_before"))));
     }
 
     /** A group message of {@code deliveries}, each already written as a delivery message's JSON object. */
@@ -162,8 +185,9 @@ public final class DeliveryMessages {
         return "{\"deliveries\":[" + String.join(",", deliveries) + "]}";
     }
 
-    public static String replayCommand(String webhookId, String companyId, Optional<String> cursor) {
-        ObjectNode node = Json.object().put("command", "replay_parked").put("webhook_id", webhookId).put("company_id", companyId);
+    public static String replayCommand(String webhookId, String companyId, long tenantEpoch, Optional<String> cursor) {
+        ObjectNode node = Json.object().put("command", "replay_parked").put("webhook_id", webhookId).put("company_id", companyId)
+                .put("tenant_epoch", tenantEpoch);
         cursor.ifPresent(c -> node.put("cursor", c));
         return Json.write(node);
     }
@@ -176,7 +200,7 @@ public final class DeliveryMessages {
      * A signed ping to {@code webhook}: sent once, even while its circuit is open, and its success closes the
      * circuit. Tenants send it with {@code POST .../test}; the breaker sends it as its probe.
      */
-    public static Delivery ping(String webhookId, String companyId, Instant now) {
+    public static Delivery ping(String webhookId, String companyId, long tenantEpoch, Instant now) {
         String eventId = "test_" + UUID.randomUUID();
         ObjectNode payload = Json.object();
         payload.put("type", "ping");
@@ -185,12 +209,13 @@ public final class DeliveryMessages {
         payload.put("company_id", companyId);
         payload.putObject("webhook").put("id", webhookId);
         payload.putObject("data").put("success", true);
-        return new Delivery(DeliveryIds.random(now), webhookId, companyId, eventId, 0, payload, true, true);
+        return new Delivery(DeliveryIds.random(now), webhookId, companyId, eventId, 0, payload, tenantEpoch, true, true);
     }
 
-    public static String recoverCommand(String webhookId, String companyId, Instant since, Optional<String> cursor) {
+    public static String recoverCommand(String webhookId, String companyId, long tenantEpoch, Instant since,
+            Optional<String> cursor) {
         ObjectNode node = Json.object().put("command", "recover").put("webhook_id", webhookId).put("company_id", companyId)
-                .put("since", since.toString());
+                .put("tenant_epoch", tenantEpoch).put("since", since.toString());
         cursor.ifPresent(c -> node.put("cursor", c));
         return Json.write(node);
     }

@@ -16,6 +16,7 @@ import dev.hookline.model.Webhook;
 import dev.hookline.queues.SqsBatchSender;
 import dev.hookline.signing.StandardWebhooks;
 import dev.hookline.storage.DeliveryLog;
+import dev.hookline.storage.DeliveryRateLimiter;
 import dev.hookline.storage.DeliveryLog.NewDelivery;
 import dev.hookline.storage.EndpointHealthStore;
 import dev.hookline.storage.Page;
@@ -25,6 +26,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
@@ -77,11 +80,13 @@ public final class DeliveryService {
 
     /**
      * What became of a message (or of one delivery of a group); only {@link Outcome#RETRY} and
-     * {@link Outcome#ERROR} keep a message on the queue. {@link Outcome#RESCHEDULED}: a group whose retries now
-     * travel in messages of their own.
+     * {@link Outcome#ERROR} keep a message on the queue. {@link Outcome#RESCHEDULED}: a message whose deliveries
+     * still to make now travel in messages of their own; {@link Outcome#HELD}: a delivery waiting for its
+     * rate-limit second; {@link Outcome#SLOW_LANE}: a delivery moved to the slow lane.
      */
     public enum Outcome {
-        DELIVERED, RETRY, RESCHEDULED, FAILED, ABORTED, PARKED, DUPLICATE, SKIPPED, COMMAND, INVALID, ERROR;
+        DELIVERED, RETRY, RESCHEDULED, HELD, SLOW_LANE, FAILED, ABORTED, PARKED, DUPLICATE, SKIPPED, COMMAND, INVALID,
+        ERROR;
 
         public boolean keepOnQueue() {
             return this == RETRY || this == ERROR;
@@ -90,16 +95,26 @@ public final class DeliveryService {
 
     /**
      * What one message did. {@code firstSuccess} is set for a first-attempt success, recorded with the batch;
-     * {@code health} is the attempt's effect on its webhook's health, if it made one.
+     * {@code health} is the attempt's effect on its webhook's health, if it made one; {@code requeued} the copy
+     * that carries a held or slow-lane delivery on (sent with the batch, before its message is deleted).
      */
-    record Result(Outcome outcome, Duration retryDelay, FirstSuccess firstSuccess, HealthEffect health) {
+    record Result(Outcome outcome, Duration retryDelay, FirstSuccess firstSuccess, HealthEffect health, Requeued requeued) {
         static Result of(Outcome outcome) {
-            return new Result(outcome, null, null, null);
+            return new Result(outcome, null, null, null, null);
         }
+    }
+
+    /** A delivery sent on as a message of its own, visible after {@code delay}. */
+    record Requeued(Delivery copy, Duration delay) {
     }
 
     record FirstSuccess(NewDelivery delivery, Attempt attempt) {
     }
+
+    /** How long an endpoint counts as slow after an attempt ran past the slow threshold. */
+    private static final Duration SLOW_MARK = Duration.ofMinutes(10);
+    /** A rate-limit second is used only until this much before its end, so no request crosses into the next one. */
+    private static final Duration RATE_SLOT_GUARD = Duration.ofMillis(100);
 
     /** An attempt's effect on its webhook's health. */
     record HealthEffect(String companyId, String webhookId, boolean success, int backoffDelta, String failure,
@@ -109,6 +124,7 @@ public final class DeliveryService {
     private final WebhookCache cache;
     private final DeliveryLog log;
     private final EndpointHealthStore health;
+    private final DeliveryRateLimiter rateLimiter;
     private final HttpSender sender;
     private final RetryPolicy policy;
     private final SqsClient sqs;
@@ -116,11 +132,13 @@ public final class DeliveryService {
     private final DeliveryConfig config;
     private final Clock clock;
 
-    public DeliveryService(WebhookCache cache, DeliveryLog log, EndpointHealthStore health, HttpSender sender,
-            RetryPolicy policy, SqsClient sqs, SqsBatchSender batchSender, DeliveryConfig config, Clock clock) {
+    public DeliveryService(WebhookCache cache, DeliveryLog log, EndpointHealthStore health,
+            DeliveryRateLimiter rateLimiter, HttpSender sender, RetryPolicy policy, SqsClient sqs,
+            SqsBatchSender batchSender, DeliveryConfig config, Clock clock) {
         this.cache = cache;
         this.log = log;
         this.health = health;
+        this.rateLimiter = rateLimiter;
         this.sender = sender;
         this.policy = policy;
         this.sqs = sqs;
@@ -163,9 +181,16 @@ public final class DeliveryService {
             // Most deliveries answer in milliseconds, while one hanging endpoint may take the whole deadline. The
             // successes of those that answered are recorded once RECORD_EARLY_AFTER has passed, so that a batch cut
             // short later (function timeout, crash, a stall past the visibility timeout) does not POST them again
-            // when its messages come back.
-            if (!collect(slots, received.plus(RECORD_EARLY_AFTER))) {
-                recordFirstSuccesses(slots);
+            // when its messages come back; endpoints still busy after the slow threshold are marked slow.
+            List<Checkpoint> checkpoints = new ArrayList<>(List.of(
+                    new Checkpoint(received.plus(RECORD_EARLY_AFTER), this::recordFirstSuccesses),
+                    new Checkpoint(received.plus(config.slowThreshold()), this::markSlow)));
+            checkpoints.sort(Comparator.comparing(Checkpoint::at));
+            for (Checkpoint checkpoint : checkpoints) {
+                if (collect(slots, checkpoint.at())) {
+                    break;
+                }
+                checkpoint.action().accept(slots);
             }
             collect(slots, null);
         }
@@ -209,6 +234,10 @@ public final class DeliveryService {
         return all;
     }
 
+    /** What a batch does for the deliveries still running at a point in time. */
+    private record Checkpoint(Instant at, Consumer<List<Slot>> action) {
+    }
+
     /** One delivery (or command) of a received message, and what became of it. */
     private static final class Slot {
         final Received message;
@@ -245,7 +274,7 @@ public final class DeliveryService {
 
     Result deliver(Delivery message, int receiveCount) {
         Instant now = clock.instant();
-        WebhookCache.Entry entry = cache.get(message.companyId(), message.webhookId());
+        WebhookCache.Entry entry = cache.get(message.companyId(), message.webhookId(), message.tenantEpoch());
         if (entry.webhook().isEmpty()) {
             Log.emit(line(Log.info("Delivery skipped: webhook gone"), message));
             return Result.of(Outcome.SKIPPED);
@@ -271,7 +300,7 @@ public final class DeliveryService {
                     return Result.of(Outcome.DUPLICATE);
                 }
                 if (known.nextAttemptAt() != null && known.nextAttemptAt().isAfter(now.plus(EARLY_TOLERANCE))) {
-                    return new Result(Outcome.RETRY, Duration.between(now, known.nextAttemptAt()), null, null);
+                    return new Result(Outcome.RETRY, Duration.between(now, known.nextAttemptAt()), null, null, null);
                 }
                 attemptInSeries = known.attempts() - known.seriesStart() + 1;
             }
@@ -295,6 +324,22 @@ public final class DeliveryService {
         if ((!closed || backlogFull) && !message.bypassCircuit()) {
             return park(message, record, entry, closed, now);
         }
+        if (!message.test()) {
+            // A delivery that is not made now goes on as a copy; it has a record to read unless this was its
+            // first receive.
+            if (config.hasSlowLane() && !message.slowLane() && entry.health().slow(now)) {
+                return sendOn(message.requeuedCopy(series, !first, true, Optional.empty()), Duration.ZERO,
+                        Outcome.SLOW_LANE);
+            }
+            if (webhook.rateLimited()) {
+                Optional<Instant> wait = rateSlot(message, webhook.rateLimit(), now);
+                if (wait.isPresent()) {
+                    Optional<Instant> slot = wait.filter(at -> !at.isAfter(now.plus(SqsBatchSender.MAX_DELAY)));
+                    return sendOn(message.requeuedCopy(series, !first, message.slowLane(), slot),
+                            slot.map(at -> Duration.between(now, at)).orElse(SqsBatchSender.MAX_DELAY), Outcome.HELD);
+                }
+            }
+        }
 
         int maxAttempts = message.test() ? 1 : webhook.retries() + 1;
         byte[] body = Json.write(message.payload()).getBytes(StandardCharsets.UTF_8);
@@ -311,11 +356,11 @@ public final class DeliveryService {
                 decision instanceof RetryPolicy.Abort abort && abort.disableWebhook(), message.test(), done);
 
         if (decision instanceof RetryPolicy.Delivered && first && series == 0) {
-            return new Result(Outcome.DELIVERED, null, new FirstSuccess(record, attempt), effect);
+            return new Result(Outcome.DELIVERED, null, new FirstSuccess(record, attempt), effect, null);
         }
         Result outcome = switch (decision) {
             case RetryPolicy.Delivered delivered -> Result.of(Outcome.DELIVERED);
-            case RetryPolicy.Retry retry -> new Result(Outcome.RETRY, retry.delay(), null, null);
+            case RetryPolicy.Retry retry -> new Result(Outcome.RETRY, retry.delay(), null, null, null);
             case RetryPolicy.GiveUp giveUp -> Result.of(Outcome.FAILED);
             case RetryPolicy.Abort abort -> Result.of(Outcome.ABORTED);
         };
@@ -353,7 +398,31 @@ public final class DeliveryService {
             }
             Log.emit(line);
         }
-        return new Result(outcome.outcome(), outcome.retryDelay(), null, effect);
+        return new Result(outcome.outcome(), outcome.retryDelay(), null, effect, null);
+    }
+
+    private static Result sendOn(Delivery copy, Duration delay, Outcome outcome) {
+        return new Result(outcome, null, null, null, new Requeued(copy, delay));
+    }
+
+    /**
+     * Empty when {@code message} may start now under its webhook's rate limit; otherwise the start of the second
+     * it must wait for (docs/delivery.md, "Fairness"). A message that carries its reserved second starts in it; one
+     * that arrives too late for it (or has none) reserves the next free second across all instances.
+     */
+    private Optional<Instant> rateSlot(Delivery message, int perSecond, Instant now) {
+        if (message.notBefore().isPresent() && now.isBefore(message.notBefore().get())) {
+            return message.notBefore();
+        }
+        if (message.notBefore().isPresent() && usable(message.notBefore().get(), now)) {
+            return Optional.empty();
+        }
+        Instant slot = rateLimiter.reserve(message.webhookId(), perSecond, now.plus(RATE_SLOT_GUARD), SqsBatchSender.MAX_DELAY);
+        return usable(slot, now) ? Optional.empty() : Optional.of(slot);
+    }
+
+    private static boolean usable(Instant second, Instant now) {
+        return !now.isBefore(second) && now.isBefore(second.plusSeconds(1).minus(RATE_SLOT_GUARD));
     }
 
     /**
@@ -406,6 +475,39 @@ public final class DeliveryService {
     // ------------------------------------------------------------------ after the batch
 
     /**
+     * Marks the endpoints of deliveries still running past the slow threshold as slow, so that their next
+     * deliveries take the slow lane: one write per webhook, only when its mark is missing or half used up.
+     */
+    private void markSlow(List<Slot> slots) {
+        if (!config.hasSlowLane()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, String> companies = new LinkedHashMap<>();
+        slots.stream().filter(slot -> slot.result == null && slot.incoming instanceof Delivery delivery && !delivery.test())
+                .map(slot -> (Delivery) slot.incoming)
+                .forEach(delivery -> companies.put(delivery.webhookId(), delivery.companyId()));
+        companies.forEach((webhookId, companyId) -> {
+            Instant known = cache.get(companyId, webhookId, 0).health().slowUntil();
+            if (known != null && known.isAfter(now.plus(SLOW_MARK.dividedBy(2)))) {
+                return;
+            }
+            Instant until = now.plus(SLOW_MARK);
+            try {
+                health.markSlow(webhookId, until);
+                cache.updateHealth(companyId, webhookId, h -> h.withSlowUntil(until));
+                ObjectNode line = Log.info("Endpoint slow: its deliveries take the slow lane");
+                line.put("webhook_id", webhookId);
+                line.put("company_id", companyId);
+                line.put("until", until.toString());
+                Log.emit(line);
+            } catch (RuntimeException e) {
+                Log.error("Marking a slow endpoint failed", e);
+            }
+        });
+    }
+
+    /**
      * One BatchWriteItem for the batch's first-attempt successes. If it fails, their messages stay on the queue:
      * they come back, find no record and are sent again (a repeat the receiver de-duplicates by webhook-id).
      */
@@ -439,7 +541,7 @@ public final class DeliveryService {
         byWebhook.forEach((webhookId, effects) -> {
             effects.sort((a, b) -> a.at().compareTo(b.at()));
             HealthEffect last = effects.get(effects.size() - 1);
-            WebhookHealth before = cache.get(last.companyId(), webhookId).health();
+            WebhookHealth before = cache.get(last.companyId(), webhookId, 0).health();
             boolean reset = false;
             int failures = 0;
             Instant firstFailureAt = null;
@@ -516,44 +618,67 @@ public final class DeliveryService {
     }
 
     /**
-     * Each message's outcome, its retries scheduled. A plain message to retry keeps its place on the queue with
-     * the backoff as its visibility. A group with deliveries to retry is done once each of them is on the queue
-     * as a message of its own, delayed by its backoff (SQS delays up to 15 minutes; a longer one waits out the
-     * rest as visibility when it comes back early): the group's other deliveries are done, and each retry keeps
-     * its own receive count. If that send fails, the group stays and comes back with its records to read.
+     * Each message's outcome, its retries scheduled and its held or slow-lane deliveries sent on. A plain message
+     * to retry keeps its place on its queue with the backoff as its visibility. Any other delivery still to make
+     * goes on as a message of its own: a group's retries (delayed by their backoff; SQS delays up to 15 minutes,
+     * and a longer one waits out the rest as visibility when it comes back early), held deliveries (delayed until
+     * their rate-limit second) and slow-lane moves. The message is done once SQS took every copy (each then keeps
+     * its own receive count); if a send fails, the message stays and comes back.
      */
     private Map<String, Outcome> scheduleRetries(List<Received> batch, List<Slot> slots, long elapsedSeconds) {
         Map<String, List<Slot>> byMessage = new LinkedHashMap<>();
         slots.forEach(slot -> byMessage.computeIfAbsent(slot.message.messageId(), id -> new ArrayList<>()).add(slot));
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        List<ChangeMessageVisibilityBatchRequestEntry> visibility = new ArrayList<>();
+        Map<String, List<ChangeMessageVisibilityBatchRequestEntry>> visibility = new LinkedHashMap<>();
+        Map<String, List<Requeued>> copies = new LinkedHashMap<>();
         for (Received message : batch) {
             List<Slot> parts = byMessage.get(message.messageId());
             if (parts == null) {
                 continue; // invalid
             }
-            List<Slot> retries = parts.stream().filter(slot -> slot.result.outcome() == Outcome.RETRY).toList();
+            List<Requeued> onwards = new ArrayList<>();
+            Slot retry = null;
+            for (Slot slot : parts) {
+                if (slot.result.requeued() != null) {
+                    onwards.add(slot.result.requeued());
+                } else if (slot.result.outcome() == Outcome.RETRY) {
+                    Delivery delivery = (Delivery) slot.incoming;
+                    onwards.add(new Requeued(delivery.requeuedCopy(delivery.attempt(), true, delivery.slowLane(),
+                            Optional.empty()), slot.result.retryDelay()));
+                    retry = slot;
+                }
+            }
             if (parts.stream().anyMatch(slot -> slot.result.outcome() == Outcome.ERROR)) {
                 outcomes.put(message.messageId(), Outcome.ERROR);
-            } else if (retries.isEmpty()) {
+            } else if (onwards.isEmpty()) {
                 outcomes.put(message.messageId(), summary(parts));
-            } else if (!parts.getFirst().grouped) {
+            } else if (retry != null && !retry.grouped) {
                 outcomes.put(message.messageId(), Outcome.RETRY);
-                visibility.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id(Integer.toString(visibility.size()))
+                List<ChangeMessageVisibilityBatchRequestEntry> entries = visibility.computeIfAbsent(
+                        queueOf(retry.incoming), url -> new ArrayList<>());
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(entries.size()))
                         .receiptHandle(message.receiptHandle())
-                        .visibilityTimeout((int) Math.min(seconds(retries.getFirst().result.retryDelay()),
+                        .visibilityTimeout((int) Math.min(seconds(retry.result.retryDelay()),
                                 MAX_VISIBILITY_SECONDS - elapsedSeconds - 60))
                         .build());
             } else {
-                outcomes.put(message.messageId(), splitOff(retries) ? Outcome.RESCHEDULED : Outcome.ERROR);
+                copies.put(message.messageId(), onwards);
             }
         }
-        for (int i = 0; i < visibility.size(); i += 10) {
-            List<ChangeMessageVisibilityBatchRequestEntry> chunk = visibility.subList(i, Math.min(visibility.size(), i + 10));
+        sendCopies(copies).forEach((messageId, sent) -> outcomes.put(messageId, !sent ? Outcome.ERROR
+                : byMessage.get(messageId).size() == 1 ? byMessage.get(messageId).getFirst().result.outcome()
+                : Outcome.RESCHEDULED));
+        visibility.forEach((queueUrl, entries) -> changeVisibility(queueUrl, entries));
+        return outcomes;
+    }
+
+    private void changeVisibility(String queueUrl, List<ChangeMessageVisibilityBatchRequestEntry> entries) {
+        for (int i = 0; i < entries.size(); i += 10) {
+            List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
             try {
                 ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(request -> request
-                        .queueUrl(config.deliveryQueueUrl()).entries(chunk));
+                        .queueUrl(queueUrl).entries(chunk));
                 if (response.hasFailed() && !response.failed().isEmpty()) {
                     // They come back after the queue's visibility timeout, find their due time and wait again.
                     Log.emit(Log.warn("Backoff not set on some messages").put("failed", response.failed().size()));
@@ -562,21 +687,35 @@ public final class DeliveryService {
                 Log.error("ChangeMessageVisibilityBatch failed", e);
             }
         }
-        return outcomes;
     }
 
-    /** Sends each retry as a resumed message of its own, delayed; true when SQS took every one. */
-    private boolean splitOff(List<Slot> retries) {
-        try (SqsBatchSender.Stream out = batchSender.open(config.deliveryQueueUrl())) {
-            for (Slot slot : retries) {
-                out.add(((Delivery) slot.incoming).resumedCopy().toJson(), slot.result.retryDelay());
+    /**
+     * Sends the copies (one stream per queue, each in its tenant's message group); per message, true when SQS
+     * took all of its copies. A failed stream fails every message that had a copy in it.
+     */
+    private Map<String, Boolean> sendCopies(Map<String, List<Requeued>> copies) {
+        Map<String, Boolean> sent = new LinkedHashMap<>();
+        Map<String, List<String>> messagesByQueue = new LinkedHashMap<>();
+        copies.forEach((messageId, onwards) -> onwards.forEach(copy -> messagesByQueue
+                .computeIfAbsent(queueOf(copy.copy()), url -> new ArrayList<>()).add(messageId)));
+        messagesByQueue.forEach((queueUrl, messageIds) -> {
+            try (SqsBatchSender.Stream out = batchSender.open(queueUrl)) {
+                copies.forEach((messageId, onwards) -> onwards.stream().filter(copy -> queueOf(copy.copy()).equals(queueUrl))
+                        .forEach(copy -> out.add(copy.copy().toJson(), copy.delay(), copy.copy().companyId())));
+                out.finish();
+            } catch (RuntimeException e) {
+                Log.error("Sending deliveries on as messages of their own failed; their messages stay queued", e);
+                messageIds.forEach(messageId -> sent.put(messageId, false));
             }
-            out.finish();
-            return true;
-        } catch (RuntimeException e) {
-            Log.error("Splitting off a group's retries failed; the group stays queued", e);
-            return false;
-        }
+        });
+        copies.keySet().forEach(messageId -> sent.putIfAbsent(messageId, true));
+        return sent;
+    }
+
+    /** The queue a message lives on: the slow lane for deliveries moved there, else the delivery queue. */
+    private String queueOf(Incoming incoming) {
+        return incoming instanceof Delivery delivery && delivery.slowLane() ? config.slowLaneQueueUrl()
+                : config.deliveryQueueUrl();
     }
 
     private static long seconds(Duration delay) {
@@ -607,14 +746,14 @@ public final class DeliveryService {
     // ------------------------------------------------------------------ replays
 
     void replayParked(ReplayParked command) {
-        WebhookCache.Entry entry = cache.get(command.companyId(), command.webhookId());
+        WebhookCache.Entry entry = cache.get(command.companyId(), command.webhookId(), command.tenantEpoch());
         if (entry.webhook().isEmpty() || !entry.webhook().get().active() || health.health(command.webhookId()).open()) {
             return; // disabled again: what is left stays parked until the next re-enable
         }
         Page<DeliveryRecord> page = log.parked(command.webhookId(), command.cursor(), REPLAY_PAGE);
-        int sent = requeue(page.items(), Set.of(Status.PARKED));
-        page.nextCursor().ifPresent(cursor -> batchSender.send(config.deliveryQueueUrl(),
-                DeliveryMessages.replayCommand(command.webhookId(), command.companyId(), Optional.of(cursor)), Map.of()));
+        int sent = requeue(page.items(), Set.of(Status.PARKED), entry.tenantEpoch());
+        page.nextCursor().ifPresent(cursor -> sendCommand(command.companyId(), DeliveryMessages.replayCommand(
+                command.webhookId(), command.companyId(), command.tenantEpoch(), Optional.of(cursor)), Duration.ZERO));
         ObjectNode line = Log.info("Parked deliveries replayed");
         line.put("webhook_id", command.webhookId());
         line.put("replayed", sent);
@@ -625,10 +764,10 @@ public final class DeliveryService {
     void recover(Recover command) {
         Page<DeliveryRecord> page = log.since(command.webhookId(), command.since(), Set.of(Status.FAILED),
                 command.cursor(), REPLAY_PAGE);
-        int sent = requeue(page.items(), Set.of(Status.FAILED));
-        page.nextCursor().ifPresent(cursor -> batchSender.send(config.deliveryQueueUrl(),
-                DeliveryMessages.recoverCommand(command.webhookId(), command.companyId(), command.since(), Optional.of(cursor)),
-                Map.of()));
+        int sent = requeue(page.items(), Set.of(Status.FAILED), command.tenantEpoch());
+        page.nextCursor().ifPresent(cursor -> sendCommand(command.companyId(), DeliveryMessages.recoverCommand(
+                command.webhookId(), command.companyId(), command.tenantEpoch(), command.since(), Optional.of(cursor)),
+                Duration.ZERO));
         ObjectNode line = Log.info("Failed deliveries recovered");
         line.put("webhook_id", command.webhookId());
         line.put("recovered", sent);
@@ -636,8 +775,11 @@ public final class DeliveryService {
         Log.emit(line);
     }
 
-    /** Moves each record to a new series and sends it back to the delivery queue; returns how many were sent. */
-    int requeue(List<DeliveryRecord> records, Set<Status> from) {
+    /**
+     * Moves each record to a new series and sends it back to the delivery queue, stamped with the tenant epoch
+     * its command was sent under; returns how many were sent.
+     */
+    int requeue(List<DeliveryRecord> records, Set<Status> from, long tenantEpoch) {
         int sent = 0;
         try (SqsBatchSender.Stream out = batchSender.open(config.deliveryQueueUrl())) {
             for (DeliveryRecord record : records) {
@@ -651,7 +793,7 @@ public final class DeliveryService {
                 }
                 ObjectNode payload = (ObjectNode) Json.parse(record.payload().get());
                 out.add(new Delivery(record.deliveryId(), record.webhookId(), record.companyId(), record.eventId(),
-                        series.get(), payload, false, false).toJson());
+                        series.get(), payload, tenantEpoch, false, false).toJson(), Duration.ZERO, record.companyId());
                 sent++;
             }
             out.finish();
@@ -676,7 +818,7 @@ public final class DeliveryService {
             sendProbe(command.webhookId(), command.companyId(), Duration.between(now, current.nextProbeAt()));
             return Result.of(Outcome.COMMAND);
         }
-        WebhookCache.Entry entry = cache.get(command.companyId(), command.webhookId());
+        WebhookCache.Entry entry = cache.get(command.companyId(), command.webhookId(), 0);
         if (entry.webhook().isEmpty() || !entry.webhook().get().active()) {
             return Result.of(Outcome.COMMAND);
         }
@@ -687,7 +829,7 @@ public final class DeliveryService {
         }
         sendProbe(command.webhookId(), command.companyId(), wait);
         cache.invalidate(command.companyId(), command.webhookId()); // judge the ping against the half-open circuit
-        Result ping = deliver(DeliveryMessages.ping(command.webhookId(), command.companyId(), now), 1);
+        Result ping = deliver(DeliveryMessages.ping(command.webhookId(), command.companyId(), 0, now), 1);
         if (ping.outcome() != Outcome.DELIVERED) {
             health.probeFailed(command.webhookId());
         }
@@ -699,12 +841,16 @@ public final class DeliveryService {
     }
 
     private void sendProbe(String webhookId, String companyId, Duration delay) {
-        batchSender.send(config.deliveryQueueUrl(), DeliveryMessages.probeCommand(webhookId, companyId), delay);
+        sendCommand(companyId, DeliveryMessages.probeCommand(webhookId, companyId), delay);
     }
 
     private void sendReplay(String webhookId, String companyId) {
-        batchSender.send(config.deliveryQueueUrl(), DeliveryMessages.replayCommand(webhookId, companyId, Optional.empty()),
-                Map.of());
+        sendCommand(companyId, DeliveryMessages.replayCommand(webhookId, companyId, 0, Optional.empty()), Duration.ZERO);
+    }
+
+    /** A command goes to the delivery queue in its tenant's message group, like the tenant's deliveries. */
+    private void sendCommand(String companyId, String body, Duration delay) {
+        batchSender.send(config.deliveryQueueUrl(), body, delay, companyId);
     }
 
     // ------------------------------------------------------------------ SQS and logs

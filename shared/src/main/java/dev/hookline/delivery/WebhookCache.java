@@ -14,15 +14,18 @@ import java.util.function.UnaryOperator;
 
 /**
  * Per-container cache of what a delivery needs about its webhook: the webhook, its opened signing secrets and its
- * circuit. Entries live {@code ttl}, so a webhook disabled, deleted or re-keyed elsewhere stops being used within
- * that time; this container's own circuit changes apply at once.
+ * circuit. An entry is read again when a message carries a newer tenant epoch than the one it was read under (a
+ * change the message's sender saw: a rotated secret signs the very next delivery), and after {@code ttl} in any
+ * case (changes of the endpoint's health made by other containers); this container's own circuit changes apply
+ * at once.
  */
 public final class WebhookCache {
 
     /** A webhook as delivery sees it; {@code webhook} is empty when it does not exist (or was deleted). */
-    public record Entry(Optional<Webhook> webhook, List<String> secrets, WebhookHealth health, Instant loadedAt) {
+    public record Entry(Optional<Webhook> webhook, List<String> secrets, WebhookHealth health, long tenantEpoch,
+            Instant loadedAt) {
         public Entry withHealth(WebhookHealth value) {
-            return new Entry(webhook, secrets, value, loadedAt);
+            return new Entry(webhook, secrets, value, tenantEpoch, loadedAt);
         }
     }
 
@@ -41,10 +44,12 @@ public final class WebhookCache {
         this.clock = clock;
     }
 
-    public Entry get(String companyId, String webhookId) {
+    /** The entry, read again if it is older than {@code ttl} or than {@code tenantEpoch} (0: any epoch will do). */
+    public Entry get(String companyId, String webhookId, long tenantEpoch) {
         Instant now = clock.instant();
         Entry cached = entries.get(key(companyId, webhookId));
-        return cached != null && cached.loadedAt().plus(ttl).isAfter(now) ? cached : load(companyId, webhookId, now);
+        return cached != null && cached.loadedAt().plus(ttl).isAfter(now) && cached.tenantEpoch() >= tenantEpoch
+                ? cached : load(companyId, webhookId, now);
     }
 
     /**
@@ -58,9 +63,10 @@ public final class WebhookCache {
     }
 
     private Entry load(String companyId, String webhookId, Instant now) {
-        Optional<Webhook> webhook = webhooks.find(companyId, webhookId).filter(w -> !w.deleted());
+        WebhookStore.Current current = webhooks.current(companyId, webhookId);
+        Optional<Webhook> webhook = current.webhook().filter(w -> !w.deleted());
         List<String> secrets = webhook.map(w -> service.signingSecrets(w, now)).orElse(List.of());
-        Entry entry = new Entry(webhook, secrets, health.health(webhookId), now);
+        Entry entry = new Entry(webhook, secrets, health.health(webhookId), current.tenantEpoch(), now);
         entries.put(key(companyId, webhookId), entry);
         return entry;
     }

@@ -14,35 +14,46 @@ import java.time.Instant;
  * @param nextProbeAt   while open, when the endpoint is probed next
  * @param inBackoff     deliveries of this webhook waiting in SQS for a retry (approximate; never below 0 in use)
  * @param backlogParked new deliveries were parked because {@code inBackoff} reached the cap; replay when it halves
+ * @param slowUntil     until when the endpoint counts as slow (an attempt ran past the slow threshold): its
+ *                      deliveries go through the slow lane; null when it never was
  */
 public record WebhookHealth(String webhookId, boolean open, boolean probing, int consecutiveFailures,
         Instant failingSince, Instant disabledAt, String disabledReason, Instant nextProbeAt, int probes, int inBackoff,
-        boolean backlogParked) {
+        boolean backlogParked, Instant slowUntil) {
 
     public static WebhookHealth closed(String webhookId) {
-        return new WebhookHealth(webhookId, false, false, 0, null, null, null, null, 0, 0, false);
+        return new WebhookHealth(webhookId, false, false, 0, null, null, null, null, 0, 0, false, null);
+    }
+
+    public boolean slow(Instant now) {
+        return slowUntil != null && slowUntil.isAfter(now);
+    }
+
+    public WebhookHealth withSlowUntil(Instant value) {
+        return new WebhookHealth(webhookId, open, probing, consecutiveFailures, failingSince, disabledAt, disabledReason,
+                nextProbeAt, probes, inBackoff, backlogParked, value);
     }
 
     /** Opened now, for this container's cache. */
     public WebhookHealth opened(Instant at, String reason, Instant firstProbeAt) {
         return new WebhookHealth(webhookId, true, false, consecutiveFailures, failingSince, at, reason, firstProbeAt, 0,
-                inBackoff, backlogParked);
+                inBackoff, backlogParked, slowUntil);
     }
 
     /** The failure counters a health write returned, with this container's view of the circuit. */
     public WebhookHealth withFailures(WebhookHealth written) {
         return new WebhookHealth(webhookId, open, probing, written.consecutiveFailures, written.failingSince, disabledAt,
-                disabledReason, nextProbeAt, probes, written.inBackoff, written.backlogParked);
+                disabledReason, nextProbeAt, probes, written.inBackoff, written.backlogParked, slowUntil);
     }
 
     public WebhookHealth withBacklogParked(boolean value) {
         return new WebhookHealth(webhookId, open, probing, consecutiveFailures, failingSince, disabledAt, disabledReason,
-                nextProbeAt, probes, inBackoff, value);
+                nextProbeAt, probes, inBackoff, value, slowUntil);
     }
 
     public WebhookHealth withBackoff(int value) {
         return new WebhookHealth(webhookId, open, probing, consecutiveFailures, failingSince, disabledAt, disabledReason,
-                nextProbeAt, probes, value, backlogParked);
+                nextProbeAt, probes, value, backlogParked, slowUntil);
     }
 
     public String circuitState() {

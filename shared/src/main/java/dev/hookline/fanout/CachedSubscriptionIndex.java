@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The subscription index, cached per container by index partition (a tenant's subscriptions to one event type,
  * direct or through related resources). Every lookup of an event used to be a Query; with the cache, a batch of
- * events to known types reads nothing but the tenant's index epoch, which the ledger read brings along.
+ * events to known types reads nothing but the tenant epoch, which the ledger read brings along.
  *
  * <p>A cached partition is used only under the epoch it was read under: any change to the tenant's index
  * increments the epoch in the same transaction, so the first batch read after the change misses the cache and
@@ -45,10 +45,10 @@ public final class CachedSubscriptionIndex {
         this.store = store;
     }
 
-    /** The index as of {@code indexEpochs} (tenant → epoch, read for the batch at hand). */
-    public SubscriptionIndex at(Map<String, Long> indexEpochs) {
+    /** The index as of {@code tenantEpochs} (tenant → epoch, read for the batch at hand). */
+    public SubscriptionIndex at(Map<String, Long> tenantEpochs) {
         return (companyId, type, identifier, viaPropagation, afterWebhookId) -> {
-            Long epoch = indexEpochs.get(companyId);
+            Long epoch = tenantEpochs.get(companyId);
             Optional<IndexPartition> partition = epoch == null ? Optional.empty()
                     : partition(new PartitionKey(companyId, type, viaPropagation), epoch);
             if (partition.isEmpty()) {

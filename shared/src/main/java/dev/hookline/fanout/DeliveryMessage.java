@@ -7,19 +7,20 @@ import dev.hookline.json.Json;
 import dev.hookline.storage.WebhookStore.Subscription;
 
 /**
- * One delivery on the delivery queue: which webhook gets which payload. Everything in it is a function of the
- * event and the webhook, so re-processing an event produces byte-identical messages with the same delivery id
- * (the Standard Webhooks {@code webhook-id}), which receivers and the delivery function de-duplicate on.
+ * One delivery on the delivery queue: which webhook gets which payload. Its payload and delivery id (the
+ * Standard Webhooks {@code webhook-id}) are a function of the event and the webhook, so re-processing an event
+ * produces the same delivery, which receivers and the delivery function de-duplicate on. {@code tenantEpoch} is
+ * the tenant epoch fan-out matched under: the delivery function signs with a webhook read at least that recent.
  * docs/delivery-payload.md describes the shape.
  */
 public record DeliveryMessage(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
-        ObjectNode payload) {
+        ObjectNode payload, long tenantEpoch) {
 
     /** The first attempt of delivering {@code event} to the webhook of {@code subscription}. */
-    public static DeliveryMessage first(ResourceEvent event, Subscription subscription) {
+    public static DeliveryMessage first(ResourceEvent event, Subscription subscription, long tenantEpoch) {
         return new DeliveryMessage(DeliveryIds.forEvent(event.eventId(), subscription.webhookId(), event.occurredAt()),
                 subscription.webhookId(),
-                event.companyId(), event.eventId(), 0, envelope(event, subscription));
+                event.companyId(), event.eventId(), 0, envelope(event, subscription), tenantEpoch);
     }
 
     /** The body the receiver gets: a Standard Webhooks style envelope. */
@@ -42,7 +43,7 @@ public record DeliveryMessage(String deliveryId, String webhookId, String compan
     }
 
     public ObjectNode toJson() {
-        return new DeliveryMessages.Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, false, false)
-                .toJsonNode();
+        return new DeliveryMessages.Delivery(deliveryId, webhookId, companyId, eventId, attempt, payload, tenantEpoch,
+                false, false).toJsonNode();
     }
 }

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * <ol>
  *   <li>Invalid messages go to the parking queue with their reason and count as handled.
  *   <li>One ledger read for the whole batch says which event parts were fanned out already (a producer's
- *       duplicate: dropped) and brings each tenant's index epoch, under which the cached subscription index is
+ *       duplicate: dropped) and brings each tenant's epoch, under which the cached subscription index is
  *       valid: a batch of events to known types makes no index Query.
  *   <li>The events' matches stream, concurrently, into one shared SendMessageBatch stream, so deliveries of
  *       different events fill the same calls; each part stops at its budget (a delivery count or the time left)
@@ -166,7 +166,8 @@ public final class FanoutService {
                         outcomes.put(pending.message.messageId(), new Duplicate(pending.key.eventId(), pending.key.part()));
                     }
                 }
-                sendCalls = sendParts(toSend, new SubscriptionMatcher(catalog, index.at(seen.indexEpochs())), deadline);
+                sendCalls = sendParts(toSend, new SubscriptionMatcher(catalog, index.at(seen.tenantEpochs())),
+                        seen.tenantEpochs(), deadline);
                 recordParts(toSend);
             } catch (RuntimeException e) {
                 valid.forEach(pending -> pending.failure = pending.failure == null ? e : pending.failure);
@@ -192,7 +193,8 @@ public final class FanoutService {
      * each: a lookup that misses the cache waits on its own), then sends the continuations. Throws if the stream
      * failed: its calls mix the parts, so none of them is known to be complete. Returns the calls made.
      */
-    private int sendParts(List<Pending> parts, SubscriptionMatcher matcher, Instant deadline) {
+    private int sendParts(List<Pending> parts, SubscriptionMatcher matcher, Map<String, Long> tenantEpochs,
+            Instant deadline) {
         if (parts.isEmpty()) {
             return 0;
         }
@@ -201,7 +203,9 @@ public final class FanoutService {
                 for (Pending pending : parts) {
                     executor.execute(() -> {
                         try {
-                            pending.part = sendPart(pending.ingested.event(), pending.ingested.position(), matcher, out, deadline);
+                            ResourceEvent event = pending.ingested.event();
+                            pending.part = sendPart(event, pending.ingested.position(), matcher,
+                                    tenantEpochs.getOrDefault(event.companyId(), 0L), out, deadline);
                         } catch (RuntimeException e) {
                             pending.failure = e;
                         }
@@ -224,18 +228,18 @@ public final class FanoutService {
     }
 
     /** Adds the deliveries of the matches after {@code position} to {@code out} until they or the budget run out. */
-    private Part sendPart(ResourceEvent event, Position position, SubscriptionMatcher matcher, SqsBatchSender.Stream out,
-            Instant deadline) {
+    private Part sendPart(ResourceEvent event, Position position, SubscriptionMatcher matcher, long tenantEpoch,
+            SqsBatchSender.Stream out, Instant deadline) {
         Iterator<Subscription> matches = matcher.matches(event, position.afterWebhookId());
         String last = position.afterWebhookId();
         int deliveries = 0;
         boolean more;
-        Grouper groups = new Grouper(out);
+        Grouper groups = new Grouper(out, event.companyId());
         // At least one delivery per part, so a chain of continuations always makes progress.
         while ((more = matches.hasNext())
                 && (deliveries == 0 || (deliveries < config.maxDeliveriesPerPart() && clock.instant().isBefore(deadline)))) {
             Subscription match = matches.next();
-            groups.add(Json.write(DeliveryMessage.first(event, match).toJson()));
+            groups.add(Json.write(DeliveryMessage.first(event, match, tenantEpoch).toJson()));
             last = match.webhookId();
             deliveries++;
         }
@@ -247,14 +251,17 @@ public final class FanoutService {
      * Packs an event's deliveries into group messages of up to {@link DeliveryMessages#MAX_GROUP} deliveries and
      * {@link #MAX_GROUP_BYTES}: SQS bills per message (per 64 KiB), so five deliveries in one message cost one
      * send, one receive and one delete instead of five each. A group of one is sent as a plain delivery message.
+     * Each message carries its tenant as its message group, which makes the delivery queue an SQS fair queue.
      */
     private static final class Grouper {
         private final SqsBatchSender.Stream out;
+        private final String tenant;
         private final List<String> members = new ArrayList<>(DeliveryMessages.MAX_GROUP);
         private int bytes;
 
-        Grouper(SqsBatchSender.Stream out) {
+        Grouper(SqsBatchSender.Stream out, String tenant) {
             this.out = out;
+            this.tenant = tenant;
         }
 
         void add(String delivery) {
@@ -268,9 +275,9 @@ public final class FanoutService {
 
         void flush() {
             if (members.size() == 1) {
-                out.add(members.getFirst());
+                out.add(members.getFirst(), Duration.ZERO, tenant);
             } else if (!members.isEmpty()) {
-                out.add(DeliveryMessages.group(members));
+                out.add(DeliveryMessages.group(members), Duration.ZERO, tenant);
             }
             members.clear();
             bytes = 0;

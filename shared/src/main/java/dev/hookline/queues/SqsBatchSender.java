@@ -83,9 +83,13 @@ public final class SqsBatchSender {
         sqs.sendMessage(request -> request.queueUrl(queueUrl).messageBody(body).messageAttributes(attributes));
     }
 
-    /** One message that becomes visible after {@code delay} (at most SQS's 15 minutes). */
-    public void send(String queueUrl, String body, Duration delay) {
-        sqs.sendMessage(request -> request.queueUrl(queueUrl).messageBody(body).delaySeconds(delaySeconds(delay)));
+    /**
+     * One message that becomes visible after {@code delay} (at most SQS's 15 minutes), in the message group
+     * {@code messageGroupId} (the tenant: on a standard queue that makes SQS schedule tenants fairly).
+     */
+    public void send(String queueUrl, String body, Duration delay, String messageGroupId) {
+        sqs.sendMessage(request -> request.queueUrl(queueUrl).messageBody(body).delaySeconds(delaySeconds(delay))
+                .messageGroupId(messageGroupId));
     }
 
     /** {@code delay} in whole seconds, rounded up and capped at {@link #MAX_DELAY}. */
@@ -94,8 +98,8 @@ public final class SqsBatchSender {
         return (int) Math.min(seconds, MAX_DELAY.toSeconds());
     }
 
-    /** A message of a stream and how long SQS holds it back. */
-    private record Entry(String body, int delaySeconds) {
+    /** A message of a stream, how long SQS holds it back, and its message group (null: none). */
+    private record Entry(String body, int delaySeconds, String messageGroupId) {
     }
 
     /**
@@ -118,11 +122,14 @@ public final class SqsBatchSender {
 
         /** Queues one message body; blocks while {@code concurrency} batches are in flight. */
         public void add(String body) {
-            add(body, Duration.ZERO);
+            add(body, Duration.ZERO, null);
         }
 
-        /** Queues one message that becomes visible after {@code delay} (at most SQS's 15 minutes). */
-        public synchronized void add(String body, Duration delay) {
+        /**
+         * Queues one message that becomes visible after {@code delay} (at most SQS's 15 minutes), in the message
+         * group {@code messageGroupId} (null: none). On a standard queue the group is a tenant of an SQS fair queue.
+         */
+        public synchronized void add(String body, Duration delay, String messageGroupId) {
             rethrowFailure();
             int bytes = Utf8.length(body);
             if (bytes > MAX_BATCH_BYTES) {
@@ -131,7 +138,7 @@ public final class SqsBatchSender {
             if (pending.size() == MAX_BATCH_ENTRIES || pendingBytes + bytes > MAX_BATCH_BYTES) {
                 flush();
             }
-            pending.add(new Entry(body, delaySeconds(delay)));
+            pending.add(new Entry(body, delaySeconds(delay), messageGroupId));
             pendingBytes += bytes;
         }
 
@@ -195,8 +202,9 @@ public final class SqsBatchSender {
             Map<String, SendMessageBatchRequestEntry> remaining = new LinkedHashMap<>();
             for (int i = 0; i < messages.size(); i++) {
                 String id = Integer.toString(i);
-                remaining.put(id, SendMessageBatchRequestEntry.builder().id(id).messageBody(messages.get(i).body())
-                        .delaySeconds(messages.get(i).delaySeconds()).build());
+                Entry message = messages.get(i);
+                remaining.put(id, SendMessageBatchRequestEntry.builder().id(id).messageBody(message.body())
+                        .delaySeconds(message.delaySeconds()).messageGroupId(message.messageGroupId()).build());
             }
             for (int attempt = 1; ; attempt++) {
                 List<SendMessageBatchRequestEntry> entries = List.copyOf(remaining.values());

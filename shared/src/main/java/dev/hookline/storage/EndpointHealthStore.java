@@ -87,6 +87,16 @@ public final class EndpointHealthStore {
         return fromItem(webhookId, response.attributes());
     }
 
+    /**
+     * Marks the endpoint slow until {@code until}: its deliveries go through the slow lane (docs/delivery.md,
+     * "Fairness"). Written when an attempt runs past the slow threshold and the mark is missing or half used up.
+     */
+    public void markSlow(String webhookId, Instant until) {
+        dynamoDb.updateItem(request -> request.tableName(tableName).key(key(webhookId))
+                .updateExpression("SET slow_until = :until")
+                .expressionAttributeValues(Map.of(":until", s(until.toString()))));
+    }
+
     /** Notes that deliveries were parked for the backlog cap, so the replay starts when the backlog halves. */
     public void markBacklogParked(String webhookId) {
         dynamoDb.updateItem(request -> request.tableName(tableName).key(key(webhookId))
@@ -187,7 +197,8 @@ public final class EndpointHealthStore {
                 (int) Math.max(0, number(item, "failure_count", 0)), instant(item, "failing_since"),
                 instant(item, "disabled_at"), string(item, "disabled_reason"), open ? instant(item, "next_probe_at") : null,
                 (int) number(item, "probes", 0), (int) Math.max(0, number(item, "in_backoff", 0)),
-                item.get("backlog_parked") != null && Boolean.TRUE.equals(item.get("backlog_parked").bool()));
+                item.get("backlog_parked") != null && Boolean.TRUE.equals(item.get("backlog_parked").bool()),
+                instant(item, "slow_until"));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

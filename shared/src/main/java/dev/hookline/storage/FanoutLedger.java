@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * at the same moment may both fan out; receivers de-duplicate that rare repeat by {@code webhook-id}.
  *
  * <p>Fan-out reads and writes the ledger once per batch, not per event: one BatchGetItem that also brings the
- * batch's tenants' index epochs (they live in the same table, see {@link WebhookStore}), and one BatchWriteItem.
+ * batch's tenants' epochs (they live in the same table, see {@link WebhookStore}), and one BatchWriteItem.
  *
  * <pre>
  * pk                          sk          item
@@ -42,10 +42,10 @@ public final class FanoutLedger {
     }
 
     /**
-     * What one read found: the parts fanned out within the dedupe window, and each tenant's index epoch (0 before
+     * What one read found: the parts fanned out within the dedupe window, and each tenant's epoch (0 before
      * the tenant's first index change).
      */
-    public record Seen(Set<Key> fannedOut, Map<String, Long> indexEpochs) {
+    public record Seen(Set<Key> fannedOut, Map<String, Long> tenantEpochs) {
     }
 
     private final DynamoDbClient dynamoDb;
@@ -57,7 +57,7 @@ public final class FanoutLedger {
     }
 
     /**
-     * One strongly consistent BatchGetItem (per 100 keys) for the parts and their tenants' index epochs. Strongly
+     * One strongly consistent BatchGetItem (per 100 keys) for the parts and their tenants' epochs. Strongly
      * consistent because a cached index is trusted only under the epoch read here.
      */
     public Seen read(Collection<Key> keys, Instant now) {
@@ -68,16 +68,16 @@ public final class FanoutLedger {
             itemKeys.add(key(key));
             partsByItemKey.put(key(key), key);
             if (companies.add(key.companyId())) {
-                itemKeys.add(WebhookStore.indexEpochKey(key.companyId()));
+                itemKeys.add(WebhookStore.tenantEpochKey(key.companyId()));
             }
         }
         Set<Key> fannedOut = new HashSet<>();
         Map<String, Long> epochs = new HashMap<>();
         companies.forEach(company -> epochs.put(company, 0L));
         for (Map<String, AttributeValue> item : BatchItems.get(dynamoDb, tableName, itemKeys, true)) {
-            String epochCompany = WebhookStore.indexEpochCompany(item);
+            String epochCompany = WebhookStore.tenantEpochCompany(item);
             if (epochCompany != null) {
-                epochs.put(epochCompany, WebhookStore.indexEpoch(item));
+                epochs.put(epochCompany, WebhookStore.tenantEpoch(item));
             } else if (number(item, "expires_at", 0) >= now.getEpochSecond()) {
                 fannedOut.add(partsByItemKey.get(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
             }

@@ -27,8 +27,10 @@ import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -42,13 +44,15 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * T#{company}                          IDEM#{idempotency key}      a create's idempotency record (TTL)
  * SUB#{company}#{resource}.{trigger}   {identifier|*}#{webhook id} direct subscription
  * PROP#{company}#{resource}.{trigger}  {identifier|*}#{webhook id} subscription through related resources
- * T#{company}                          INDEX_EPOCH                 epoch: +1 with every change of the tenant's index
+ * T#{company}                          INDEX_EPOCH                 the tenant epoch: +1 with every change of its webhooks
  * </pre>
  *
  * Only matchable (active, not deleted) webhooks have index entries, so fan-out needs no filter and no Scan.
- * The index epoch lets fan-out cache a tenant's index per container and still see every change at once: a
- * transaction that adds or removes index entries also increments it, and a cached lookup is used only while
- * the epoch read for the batch at hand is the one it was read under.
+ * The tenant epoch lets containers cache a tenant's index and webhooks and still see every change at once:
+ * every create and update increments it in the same transaction. Fan-out uses a cached index partition only
+ * under the epoch read for the batch at hand, and stamps that epoch on the deliveries it sends; the delivery
+ * function reads a webhook again when a message carries a newer epoch than its cached copy was read under (a
+ * rotated secret signs the very next delivery).
  */
 public final class WebhookStore {
 
@@ -58,7 +62,7 @@ public final class WebhookStore {
     private static final String IDEMPOTENCY_PREFIX = "IDEM#";
     private static final String ANY_IDENTIFIER = "*";
     private static final String INDEX_EPOCH_KEY = "INDEX_EPOCH";
-    /** Tries of a transaction that lost a race for the tenant's index epoch to another write of the same tenant. */
+    /** Tries of a transaction that lost a race for the tenant epoch to another write of the same tenant. */
     private static final int MAX_TRANSACTION_TRIES = 5;
 
     /** A webhook found through the index for an event of a given type. */
@@ -103,9 +107,7 @@ public final class WebhookStore {
         Map<String, Map<String, AttributeValue>> index = indexKeys(webhook);
         index.forEach((key, item) -> writes.add(TransactWriteItem.builder()
                 .put(put -> put.tableName(tableName).item(item)).build()));
-        if (!index.isEmpty()) {
-            writes.add(nextIndexEpoch(webhook.companyId()));
-        }
+        writes.add(nextTenantEpoch(webhook.companyId()));
         try {
             transact(writes);
         } catch (TransactionCanceledException e) {
@@ -140,9 +142,7 @@ public final class WebhookStore {
                 writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName).item(item)).build());
             }
         });
-        if (!before.keySet().equals(after.keySet())) {
-            writes.add(nextIndexEpoch(next.companyId()));
-        }
+        writes.add(nextTenantEpoch(next.companyId()));
         try {
             transact(writes);
         } catch (TransactionCanceledException e) {
@@ -152,7 +152,7 @@ public final class WebhookStore {
 
     /**
      * Runs the transaction, again after a short random pause when it only lost a race with another write of the
-     * same tenant (both increment the index epoch): a tenant creating webhooks in parallel gets them all.
+     * same tenant (both increment the tenant epoch): a tenant creating webhooks in parallel gets them all.
      */
     private void transact(List<TransactWriteItem> writes) {
         for (int tries = 1; ; tries++) {
@@ -176,26 +176,53 @@ public final class WebhookStore {
         }
     }
 
-    private TransactWriteItem nextIndexEpoch(String companyId) {
+    private TransactWriteItem nextTenantEpoch(String companyId) {
         return TransactWriteItem.builder().update(update -> update.tableName(tableName)
-                .key(indexEpochKey(companyId))
+                .key(tenantEpochKey(companyId))
                 .updateExpression("ADD epoch :one")
                 .expressionAttributeValues(Map.of(":one", n(1)))).build();
     }
 
-    /** The key of a tenant's index epoch item, which fan-out reads with its ledger entries in one call. */
-    static Map<String, AttributeValue> indexEpochKey(String companyId) {
+    /** The key of a tenant's epoch item, which fan-out reads with its ledger entries in one call. */
+    static Map<String, AttributeValue> tenantEpochKey(String companyId) {
         return Map.of("pk", s(tenantKey(companyId)), "sk", s(INDEX_EPOCH_KEY));
     }
 
-    /** The company of an index epoch item, or null when {@code item} is something else. */
-    static String indexEpochCompany(Map<String, AttributeValue> item) {
+    /** The company of a tenant epoch item, or null when {@code item} is something else. */
+    static String tenantEpochCompany(Map<String, AttributeValue> item) {
         String pk = string(item, "pk");
         return INDEX_EPOCH_KEY.equals(string(item, "sk")) && pk != null && pk.startsWith("T#") ? pk.substring(2) : null;
     }
 
-    static long indexEpoch(Map<String, AttributeValue> item) {
+    static long tenantEpoch(Map<String, AttributeValue> item) {
         return number(item, "epoch", 0);
+    }
+
+    /** A webhook (if it exists, soft-deleted included) and the tenant epoch it is current as of. */
+    public record Current(Optional<Webhook> webhook, long tenantEpoch) {
+    }
+
+    /**
+     * The webhook and its tenant's epoch from one snapshot (TransactGetItems): the webhook reflects every change
+     * up to that epoch, which is what lets a cache compare it with the epoch a message carries.
+     */
+    public Current current(String companyId, String webhookId) {
+        List<ItemResponse> items = dynamoDb.transactGetItems(request -> request.transactItems(
+                TransactGetItem.builder().get(get -> get.tableName(tableName).key(tenantEpochKey(companyId))).build(),
+                TransactGetItem.builder().get(get -> get.tableName(tableName)
+                        .key(Map.of("pk", s(tenantKey(companyId)), "sk", s(WEBHOOK_PREFIX + webhookId)))).build()))
+                .responses();
+        Map<String, AttributeValue> epoch = items.get(0).item();
+        Map<String, AttributeValue> webhook = items.get(1).item();
+        return new Current(webhook == null || webhook.isEmpty() ? Optional.empty() : Optional.of(fromItem(webhook)),
+                epoch == null || epoch.isEmpty() ? 0 : tenantEpoch(epoch));
+    }
+
+    /** The tenant's current epoch (strongly consistent): senders of API commands stamp it on their messages. */
+    public long tenantEpoch(String companyId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request.tableName(tableName)
+                .key(tenantEpochKey(companyId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? 0 : tenantEpoch(item);
     }
 
     /** Includes soft-deleted webhooks: the system keeps them for their delivery history. */

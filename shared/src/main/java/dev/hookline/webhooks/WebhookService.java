@@ -175,6 +175,11 @@ public final class WebhookService {
     }
 
     /** Plaintext secrets that sign at {@code now}, current first. For the signer; never for a response. */
+    /** The tenant epoch (docs/delivery.md, "Fresh webhooks"), read after a change to stamp on the messages it causes. */
+    public long tenantEpoch(String companyId) {
+        return store.tenantEpoch(companyId);
+    }
+
     public List<String> signingSecrets(Webhook webhook, Instant now) {
         return webhook.secrets().signingAt(now).stream().map(s -> cipher.open(s, webhook.secretContext())).toList();
     }

@@ -23,6 +23,15 @@ class DeliveryConfigTest {
     }
 
     @Test
+    void aSlowThresholdThatNoAttemptCouldReachIsRefused() {
+        for (Duration threshold : List.of(Duration.ZERO, DeliveryConfig.DEFAULT_TOTAL_TIMEOUT)) {
+            String message = assertThrows(IllegalArgumentException.class,
+                    () -> DEFAULTS.withSlowLane("lane", threshold)).getMessage();
+            assertTrue(message.contains("SLOW_ENDPOINT_THRESHOLD_MS"), message);
+        }
+    }
+
+    @Test
     void aThresholdBelowOneIsRefused() {
         String message = assertThrows(IllegalArgumentException.class, () -> DEFAULTS.withCircuitThreshold(0)).getMessage();
         assertTrue(message.contains("CIRCUIT_FAILURE_THRESHOLD"), message);

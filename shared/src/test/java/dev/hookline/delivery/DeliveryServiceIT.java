@@ -753,6 +753,76 @@ class DeliveryServiceIT {
         assertEquals(List.of(failed), failures.items().stream().map(DeliveryRecord::deliveryId).toList());
     }
 
+    // ------------------------------------------------------------------ fresh webhooks and fairness
+
+    @Test
+    void aRotatedSecretSignsTheVeryNextDeliveryEvenWithAWarmCache() {
+        DeliveryService cached = stack.services().delivery(resources.config().withCacheTtl(Duration.ofHours(1)),
+                stack.services().urlGuard());
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        enqueue(created.webhook(), "evt-before-rotate");
+        assertEquals(List.of(Outcome.DELIVERED), pump(cached));
+
+        WebhookService.WithSecret rotated = stack.services().webhooks().rotateSecret(principal, created.webhook().id(),
+                Optional.empty());
+        enqueue(created.webhook(), "evt-after-rotate");
+        assertEquals(List.of(Outcome.DELIVERED), pump(cached));
+
+        TestReceiver.Request after = receiver.requests().get(1);
+        assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(rotated.secret())
+                .verify(after.bodyText(), officialHeaders(after)), "signed with the new secret despite a 1 h cache");
+    }
+
+    @Test
+    void aRateLimitedWebhookNeverGetsMoreThanItsLimitInAnySecondAndGetsEveryDelivery() {
+        ObjectNode body = (ObjectNode) Json.parse("""
+                {"name": "limited", "url": "%s", "resource": "ticket", "trigger": "create", "rate_limit": 2}
+                """.formatted(receiver.url()));
+        Webhook webhook = stack.services().webhooks().create(principal, body, Optional.empty()).webhook();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(enqueue(webhook, "evt-limited-" + i));
+        }
+
+        List<Outcome> first = new ArrayList<>();
+        while (first.size() < 7) {
+            first.addAll(pump());
+        }
+        assertTrue(first.stream().filter(o -> o == Outcome.DELIVERED).count() <= 2, "at most 2 now: " + first);
+        assertEquals(7, first.stream().filter(o -> o == Outcome.DELIVERED || o == Outcome.HELD).count(), first.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (receiver.requests().size() < 7 && System.nanoTime() < deadline) {
+            pump();
+        }
+
+        List<TestReceiver.Request> requests = receiver.requests();
+        assertEquals(Set.copyOf(ids), Set.copyOf(requests.stream().map(r -> r.header("webhook-id")).toList()));
+        assertEquals(7, requests.size(), "each delivery once");
+        Map<Long, Long> perSecond = new HashMap<>();
+        requests.forEach(r -> perSecond.merge(r.at().getEpochSecond(), 1L, Long::sum));
+        assertTrue(perSecond.values().stream().allMatch(n -> n <= 2), "at most 2 per second: " + perSecond);
+        ids.forEach(id -> assertEquals(Status.SUCCEEDED, log.find(webhook.id(), id).orElseThrow().status()));
+    }
+
+    @Test
+    void anEndpointThatRunsPastTheSlowThresholdHasItsNextDeliveriesServedFromTheSlowLane() {
+        DeliveryService laned = stack.services().delivery(resources.config().withCacheTtl(Duration.ofHours(1))
+                .withSlowLane(resources.slowLane(), Duration.ofMillis(300)), stack.services().urlGuard());
+        receiver.always(Response.of(200).withDelay(Duration.ofMillis(800)));
+        WebhookService.WithSecret created = webhook(receiver.url(), 3);
+        enqueue(created.webhook(), "evt-slow-1");
+        assertEquals(List.of(Outcome.DELIVERED), pump(laned));
+        assertTrue(health(created.webhook()).slow(Instant.now()), "marked slow while its attempt ran");
+
+        String second = enqueue(created.webhook(), "evt-slow-2");
+        assertEquals(List.of(Outcome.SLOW_LANE), pump(laned));
+        assertEquals(List.of(), pump(laned), "nothing left on the delivery queue");
+        assertEquals(List.of(Outcome.DELIVERED), DeliveryQueuePump.pumpOnce(sqs, resources.slowLane(), laned));
+
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), second).orElseThrow().status());
+        assertEquals(2, receiver.requests().size());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private WebhookService.WithSecret webhook(String url, int retries) {
@@ -771,7 +841,10 @@ class DeliveryServiceIT {
         payload.put("company_id", webhook.companyId());
         payload.putObject("data").put("id", 42).put("subject", "Zoë's printer is on fire 🔥");
         String deliveryId = DeliveryIds.forEvent(eventId, webhook.id(), occurredAt);
-        return Json.write(new DeliveryMessage(deliveryId, webhook.id(), webhook.companyId(), eventId, 0, payload).toJson());
+        // Stamped with the tenant epoch as of now, as fan-out does.
+        long tenantEpoch = stack.services().webhooks().tenantEpoch(webhook.companyId());
+        return Json.write(new DeliveryMessage(deliveryId, webhook.id(), webhook.companyId(), eventId, 0, payload, tenantEpoch)
+                .toJson());
     }
 
     private String enqueue(Webhook webhook, String eventId) {

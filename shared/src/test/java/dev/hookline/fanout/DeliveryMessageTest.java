@@ -46,7 +46,7 @@ class DeliveryMessageTest {
     void theEnvelopeIsStandardWebhooksStyleAndSaysHowTheWebhookMatched() {
         Subscription propagated = new Subscription("webhook-1", new EventType("event", "update"), true);
 
-        JsonNode message = DeliveryMessage.first(ticketUpdate(Map.of("event", "evt-9")), propagated).toJson();
+        JsonNode message = DeliveryMessage.first(ticketUpdate(Map.of("event", "evt-9")), propagated, 7).toJson();
 
         assertEquals(DeliveryIds.forEvent("evt-1", "webhook-1", Instant.parse("2026-11-23T10:30:00.250Z")),
                 message.get("delivery_id").asText());
@@ -54,6 +54,7 @@ class DeliveryMessageTest {
         assertEquals("company-1", message.get("company_id").asText());
         assertEquals("evt-1", message.get("event_id").asText());
         assertEquals(0, message.get("attempt").asInt());
+        assertEquals(7, message.get("tenant_epoch").asLong(), "the epoch fan-out matched under");
         JsonNode payload = message.get("payload");
         assertEquals("ticket.update", payload.get("type").asText());
         assertEquals("2026-11-23T10:30:00.250Z", payload.get("timestamp").asText());
@@ -71,7 +72,7 @@ class DeliveryMessageTest {
                 Map.of(), update.occurredAt(), update.data(), Optional.empty());
         Subscription direct = new Subscription("webhook-1", new EventType("ticket", "create"), false);
 
-        assertFalse(DeliveryMessage.first(create, direct).payload().has("changes"));
+        assertFalse(DeliveryMessage.first(create, direct, 7).payload().has("changes"));
     }
 
     @Test
@@ -84,7 +85,7 @@ class DeliveryMessageTest {
         otherOrder.put("shop", "shop-1");
         Subscription direct = new Subscription("webhook-1", new EventType("ticket", "update"), false);
 
-        assertEquals(Json.write(DeliveryMessage.first(ticketUpdate(oneOrder), direct).toJson()),
-                Json.write(DeliveryMessage.first(ticketUpdate(otherOrder), direct).toJson()));
+        assertEquals(Json.write(DeliveryMessage.first(ticketUpdate(oneOrder), direct, 7).toJson()),
+                Json.write(DeliveryMessage.first(ticketUpdate(otherOrder), direct, 7).toJson()));
     }
 }

@@ -17,12 +17,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Every index change increments the tenant's index epoch in the same transaction, so two writes of one tenant can
+ * Every registry change increments the tenant epoch in the same transaction, so two writes of one tenant can
  * collide on it (DynamoDB cancels one with TransactionConflict). DynamoDB Local serialises transactions and never
  * answers that, hence a client that does.
  */
@@ -69,7 +70,7 @@ class WebhookStoreTransactionTest {
     }
 
     @Test
-    void aCreateThatLostARaceForTheIndexEpochIsRetriedAndIncrementsIt() {
+    void aCreateThatLostARaceForTheTenantEpochIsRetriedAndIncrementsIt() {
         ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb("TransactionConflict", "TransactionConflict");
 
         new WebhookStore(dynamoDb, "webhooks").create(webhook(), Optional.empty());
@@ -88,7 +89,7 @@ class WebhookStoreTransactionTest {
     }
 
     @Test
-    void aChangeThatLeavesTheIndexAloneDoesNotTouchTheEpoch() {
+    void aChangeThatLeavesTheIndexAloneStillIncrementsTheEpochSoCachedCopiesOfTheWebhookAreReadAgain() {
         ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb();
         Webhook renamed = new Webhook("wh_1", "company-1", "renamed", null, "https://hooks.example.com/in",
                 List.of(new EventType("ticket", "create")), null, false, 3, 0, true, Map.of(),
@@ -96,6 +97,8 @@ class WebhookStoreTransactionTest {
 
         new WebhookStore(dynamoDb, "webhooks").update(webhook(), renamed);
 
-        assertEquals(1, dynamoDb.requests.get(0).transactItems().size(), "the webhook only");
+        List<TransactWriteItem> items = dynamoDb.requests.get(0).transactItems();
+        assertEquals(2, items.size(), "the webhook and the epoch, no index entry");
+        assertEquals("ADD epoch :one", items.getLast().update().updateExpression());
     }
 }

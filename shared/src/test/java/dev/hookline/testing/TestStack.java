@@ -164,10 +164,12 @@ public final class TestStack {
         String suffix = SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
         String table = "deliveries-" + suffix;
         createDeliveriesTable(clients.dynamoDb(), table);
-        return new DeliveryResources(table, createQueue("delivery-" + suffix), createQueue("delivery-dlq-" + suffix));
+        return new DeliveryResources(table, createQueue("delivery-" + suffix), createQueue("delivery-dlq-" + suffix),
+                createQueue("delivery-slow-" + suffix));
     }
 
-    public record DeliveryResources(String table, String queue, String deadLetterQueue) {
+    /** A deliveries table and the delivery queues; {@link #config()} leaves the slow lane off unless a test asks. */
+    public record DeliveryResources(String table, String queue, String deadLetterQueue, String slowLane) {
         public DeliveryConfig config() {
             return DeliveryConfig.of(queue, deadLetterQueue, table);
         }

@@ -178,7 +178,7 @@ class DeliveryHandlersIT {
     private void enqueue(Webhook webhook, String eventId) {
         ObjectNode payload = Json.object().put("type", "ticket.create").put("event_id", eventId);
         String body = Json.write(new DeliveryMessage(DeliveryIds.forEvent(eventId, webhook.id(), Instant.now()), webhook.id(),
-                webhook.companyId(), eventId, 0, payload).toJson());
+                webhook.companyId(), eventId, 0, payload, 0).toJson());
         STACK.sqsClient().sendMessage(r -> r.queueUrl(resources.queue()).messageBody(body));
     }
 

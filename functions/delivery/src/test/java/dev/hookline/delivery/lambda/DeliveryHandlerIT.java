@@ -66,7 +66,7 @@ class DeliveryHandlerIT {
     private static void send(TestStack stack, TestStack.DeliveryResources resources, Webhook webhook, String eventId) {
         ObjectNode payload = Json.object().put("type", "ticket.create").put("event_id", eventId);
         String body = Json.write(new DeliveryMessage(DeliveryIds.forEvent(eventId, webhook.id(), Instant.now()), webhook.id(),
-                webhook.companyId(), eventId, 0, payload).toJson());
+                webhook.companyId(), eventId, 0, payload, 0).toJson());
         stack.sqsClient().sendMessage(r -> r.queueUrl(resources.queue()).messageBody(body));
     }
 

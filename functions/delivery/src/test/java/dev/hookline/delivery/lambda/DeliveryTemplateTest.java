@@ -72,6 +72,21 @@ class DeliveryTemplateTest {
     }
 
     @Test
+    void theSlowLaneIsServedByTheSameFunctionWithItsOwnSmallConcurrencyAndTheSameRedrive() {
+        Map<?, ?> events = (Map<?, ?>) properties("DeliveryFunction").get("Events");
+        Map<?, ?> lane = (Map<?, ?>) ((Map<?, ?>) events.get("SlowLane")).get("Properties");
+        assertEquals("DeliverySlowLaneQueue.Arn", lane.get("Queue"));
+        assertEquals(List.of("ReportBatchItemFailures"), lane.get("FunctionResponseTypes"));
+        assertEquals("SlowLaneMaximumConcurrency", ((Map<?, ?>) lane.get("ScalingConfig")).get("MaximumConcurrency"));
+        assertTrue((Integer) ((Map<?, ?>) parameters.get("SlowLaneMaximumConcurrency")).get("Default")
+                < (Integer) ((Map<?, ?>) parameters.get("DeliveryMaximumConcurrency")).get("Default"));
+        assertEquals(properties("DeliveryQueue").get("RedrivePolicy"), properties("DeliverySlowLaneQueue").get("RedrivePolicy"));
+        assertEquals("DeliveryVisibilityTimeout", properties("DeliverySlowLaneQueue").get("VisibilityTimeout"));
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) properties("DeliveryFunction").get("Environment")).get("Variables");
+        assertEquals("DeliverySlowLaneQueue", variables.get("SLOW_LANE_QUEUE_URL"));
+    }
+
+    @Test
     void theRedriveCountIsAboveAnyWebhooksAttempts() {
         Map<?, ?> redrive = (Map<?, ?>) properties("DeliveryQueue").get("RedrivePolicy");
         assertEquals("DeliveryDeadLetterQueue.Arn", redrive.get("deadLetterTargetArn"));
