@@ -114,7 +114,11 @@ public final class DeliveryService {
     /** How long an endpoint counts as slow after an attempt ran past the slow threshold. */
     private static final Duration SLOW_MARK = Duration.ofMinutes(10);
     /** A rate-limit second is used only until this much before its end, so no request crosses into the next one. */
-    private static final Duration RATE_SLOT_GUARD = Duration.ofMillis(100);
+    private static final Duration RATE_SLOT_GUARD = Duration.ofMillis(250);
+    /** A delivery whose rate-limit second starts within this waits for it here instead of going back to SQS. */
+    private static final Duration RATE_SLOT_SLEEP = Duration.ofMillis(1_500);
+    /** Sleeps for a rate-limit second end this much into it (timers round; clocks differ by milliseconds). */
+    private static final Duration RATE_SLOT_MARGIN = Duration.ofMillis(20);
 
     /** An attempt's effect on its webhook's health. */
     record HealthEffect(String companyId, String webhookId, boolean success, int backoffDelta, String failure,
@@ -324,26 +328,34 @@ public final class DeliveryService {
         if ((!closed || backlogFull) && !message.bypassCircuit()) {
             return park(message, record, entry, closed, now);
         }
-        if (!message.test()) {
-            // A delivery that is not made now goes on as a copy; it has a record to read unless this was its
-            // first receive.
-            if (config.hasSlowLane() && !message.slowLane() && entry.health().slow(now)) {
-                return sendOn(message.requeuedCopy(series, !first, true, Optional.empty()), Duration.ZERO,
-                        Outcome.SLOW_LANE);
+        // A delivery that is not made now goes on as a copy; it has a record to read unless this was its first
+        // receive.
+        if (!message.test() && config.hasSlowLane() && !message.slowLane() && entry.health().slow(now)) {
+            return sendOn(message.requeuedCopy(series, !first, true, Optional.empty()), Duration.ZERO, Outcome.SLOW_LANE);
+        }
+        Optional<Instant> rateSecond = Optional.empty();
+        if (!message.test() && webhook.rateLimited()) {
+            Instant second = rateSecond(message, webhook.rateLimit(), now);
+            if (second.isAfter(now.plus(RATE_SLOT_SLEEP))) {
+                Optional<Instant> slot = Optional.of(second).filter(at -> !at.isAfter(now.plus(SqsBatchSender.MAX_DELAY)));
+                // SQS delays in whole seconds: round down, so the copy is back just before its second (and waits
+                // the rest here) rather than up to a second late for it.
+                Duration delay = slot.map(at -> Duration.ofSeconds(Duration.between(now, at).toSeconds()))
+                        .orElse(SqsBatchSender.MAX_DELAY);
+                return sendOn(message.requeuedCopy(series, !first, message.slowLane(), slot), delay, Outcome.HELD);
             }
-            if (webhook.rateLimited()) {
-                Optional<Instant> wait = rateSlot(message, webhook.rateLimit(), now);
-                if (wait.isPresent()) {
-                    Optional<Instant> slot = wait.filter(at -> !at.isAfter(now.plus(SqsBatchSender.MAX_DELAY)));
-                    return sendOn(message.requeuedCopy(series, !first, message.slowLane(), slot),
-                            slot.map(at -> Duration.between(now, at)).orElse(SqsBatchSender.MAX_DELAY), Outcome.HELD);
-                }
-            }
+            sleepUntil(second);
+            rateSecond = Optional.of(second);
         }
 
         int maxAttempts = message.test() ? 1 : webhook.retries() + 1;
         byte[] body = Json.write(message.payload()).getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = signedHeaders(entry.secrets(), message.deliveryId(), clock.instant().getEpochSecond(), body);
+        if (rateSecond.isPresent() && !clock.instant().isBefore(rateSecond.get().plusSeconds(1).minus(RATE_SLOT_GUARD))) {
+            // It missed its second (a slow read, a busy machine): it takes a new one rather than exceed the limit.
+            return sendOn(message.requeuedCopy(series, !first, message.slowLane(), Optional.empty()), Duration.ZERO,
+                    Outcome.HELD);
+        }
         SendResult result = sender.post(webhook.url(), headers, body);
         RetryPolicy.Decision decision = policy.decide(result, attemptInSeries, maxAttempts);
         Instant done = clock.instant();
@@ -406,24 +418,29 @@ public final class DeliveryService {
     }
 
     /**
-     * Empty when {@code message} may start now under its webhook's rate limit; otherwise the start of the second
-     * it must wait for (docs/delivery.md, "Fairness"). A message that carries its reserved second starts in it; one
-     * that arrives too late for it (or has none) reserves the next free second across all instances.
+     * The second in which {@code message} may start under its webhook's rate limit (docs/delivery.md, "Fairness"):
+     * the one it carries, unless it arrived too late for it; else the next free second, reserved across all
+     * instances.
      */
-    private Optional<Instant> rateSlot(Delivery message, int perSecond, Instant now) {
-        if (message.notBefore().isPresent() && now.isBefore(message.notBefore().get())) {
-            return message.notBefore();
-        }
-        if (message.notBefore().isPresent() && usable(message.notBefore().get(), now)) {
-            return Optional.empty();
-        }
-        Instant slot = rateLimiter.reserve(message.webhookId(), perSecond, now.plus(RATE_SLOT_GUARD), SqsBatchSender.MAX_DELAY);
-        return usable(slot, now) ? Optional.empty() : Optional.of(slot);
+    private Instant rateSecond(Delivery message, int perSecond, Instant now) {
+        return message.notBefore().filter(second -> now.isBefore(second.plusSeconds(1).minus(RATE_SLOT_GUARD)))
+                .orElseGet(() -> rateLimiter.reserve(message.webhookId(), perSecond, now.plus(RATE_SLOT_GUARD),
+                        SqsBatchSender.MAX_DELAY));
     }
 
-    private static boolean usable(Instant second, Instant now) {
-        return !now.isBefore(second) && now.isBefore(second.plusSeconds(1).minus(RATE_SLOT_GUARD));
+    /** Sleeps until just after {@code at}: a request must never start before its rate-limit second. */
+    private void sleepUntil(Instant at) {
+        Duration wait = Duration.between(clock.instant(), at).plus(RATE_SLOT_MARGIN);
+        if (wait.isPositive()) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for a rate-limit second", e);
+            }
+        }
     }
+
 
     /**
      * A copy moved back from the dead-letter queue: re-send it in a new series if the delivery is still failed in

@@ -788,7 +788,8 @@ class DeliveryServiceIT {
         while (first.size() < 7) {
             first.addAll(pump());
         }
-        assertTrue(first.stream().filter(o -> o == Outcome.DELIVERED).count() <= 2, "at most 2 now: " + first);
+        // Those whose second starts within 1.5 s wait for it; the others go back to the queue until theirs.
+        assertTrue(first.contains(Outcome.HELD), first.toString());
         assertEquals(7, first.stream().filter(o -> o == Outcome.DELIVERED || o == Outcome.HELD).count(), first.toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (receiver.requests().size() < 7 && System.nanoTime() < deadline) {
