@@ -52,11 +52,13 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * state until its outcome is written: nothing is claimed before the POST. A message holds one delivery, a group
  * of an event's deliveries, or a command (replay, recover, probe). Per delivery: skip or park (webhook gone,
  * disabled, circuit open, backlog), and on a message that comes back (a retry, or a copy SQS re-delivered) read
- * the record to drop what already ended; then sign, POST, and record the attempt. The deliveries of a batch run
- * concurrently, one virtual thread each; after them (or after 2 s, for those done by then), one BatchWriteItem
- * records the first-attempt successes, one write per webhook records what the batch did to its health (only if it
- * changed anything), the retries get their backoff (as visibility, or split off a group as delayed messages), and
- * one log line sums the batch up.
+ * the record to drop what already ended; move it to the slow lane if its endpoint is slow, hold it until its
+ * rate-limit second (docs/delivery.md, "Fairness"); then sign, POST, and record the attempt. The deliveries of a
+ * batch run concurrently, one virtual thread each; after them (or after 2 s, for those done by then), one
+ * BatchWriteItem records the first-attempt successes, endpoints still busy after the slow threshold are marked
+ * slow, one write per webhook records what the batch did to its health (only if it changed anything), the
+ * retries get their backoff (as visibility, or split off a group as delayed messages), held and moved deliveries
+ * go on as messages of their own, and one log line sums the batch up.
  */
 public final class DeliveryService {
 

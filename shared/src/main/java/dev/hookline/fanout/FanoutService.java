@@ -216,8 +216,10 @@ public final class FanoutService {
             for (Pending pending : parts) {
                 if (pending.failure == null && pending.part.continued()) {
                     try {
-                        sender.send(config.ingestQueueUrl(), IngestReader.continuation(pending.ingested.event(),
-                                new Position(pending.key.part() + 1, pending.part.lastWebhookId())), Map.of());
+                        ResourceEvent event = pending.ingested.event();
+                        sender.send(config.ingestQueueUrl(), IngestReader.continuation(event,
+                                new Position(pending.key.part() + 1, pending.part.lastWebhookId())), Duration.ZERO,
+                                event.companyId());
                     } catch (RuntimeException e) {
                         pending.failure = e;
                     }
