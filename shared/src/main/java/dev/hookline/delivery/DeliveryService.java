@@ -16,8 +16,8 @@ import dev.hookline.model.Webhook;
 import dev.hookline.queues.SqsBatchSender;
 import dev.hookline.signing.StandardWebhooks;
 import dev.hookline.storage.DeliveryLog;
-import dev.hookline.storage.DeliveryRateLimiter;
 import dev.hookline.storage.DeliveryLog.NewDelivery;
+import dev.hookline.storage.DeliveryRateLimiter;
 import dev.hookline.storage.EndpointHealthStore;
 import dev.hookline.storage.Page;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +69,14 @@ public final class DeliveryService {
     private static final Duration RECORD_EARLY_AFTER = Duration.ofSeconds(2);
     /** A message back earlier than its record's due time by more than this is put back to wait, not attempted. */
     private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(2);
+    /** How long an endpoint counts as slow after an attempt ran past the slow threshold. */
+    private static final Duration SLOW_MARK = Duration.ofMinutes(10);
+    /** A rate-limit second is used only until this much before its end, so no request crosses into the next one. */
+    private static final Duration RATE_SLOT_GUARD = Duration.ofMillis(250);
+    /** A delivery whose rate-limit second starts within this waits for it here instead of going back to SQS. */
+    private static final Duration RATE_SLOT_SLEEP = Duration.ofMillis(1_500);
+    /** Sleeps for a rate-limit second end this much into it (timers round; clocks differ by milliseconds). */
+    private static final Duration RATE_SLOT_MARGIN = Duration.ofMillis(20);
 
     /**
      * One received SQS message, as the handler hands it over. {@code receiveCount} (SQS's ApproximateReceiveCount)
@@ -112,15 +120,6 @@ public final class DeliveryService {
 
     record FirstSuccess(NewDelivery delivery, Attempt attempt) {
     }
-
-    /** How long an endpoint counts as slow after an attempt ran past the slow threshold. */
-    private static final Duration SLOW_MARK = Duration.ofMinutes(10);
-    /** A rate-limit second is used only until this much before its end, so no request crosses into the next one. */
-    private static final Duration RATE_SLOT_GUARD = Duration.ofMillis(250);
-    /** A delivery whose rate-limit second starts within this waits for it here instead of going back to SQS. */
-    private static final Duration RATE_SLOT_SLEEP = Duration.ofMillis(1_500);
-    /** Sleeps for a rate-limit second end this much into it (timers round; clocks differ by milliseconds). */
-    private static final Duration RATE_SLOT_MARGIN = Duration.ofMillis(20);
 
     /** An attempt's effect on its webhook's health. */
     record HealthEffect(String companyId, String webhookId, boolean success, int backoffDelta, String failure,
