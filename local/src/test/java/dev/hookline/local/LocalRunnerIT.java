@@ -129,7 +129,7 @@ class LocalRunnerIT {
         try (TestReceiver receiver = new TestReceiver()) {
             HttpResponse<String> created = send("POST", "/v1/webhooks", """
                     {"name": "event changes", "url": "%s", "resource": "event", "trigger": "create",
-                     "triggered_by_child_resources": true}""".formatted(receiver.url()), apiKey);
+                     "triggered_by_child_resources": true, "method_type": "PUT"}""".formatted(receiver.url()), apiKey);
             assertEquals(201, created.statusCode(), created.body());
             String webhookId = Json.parse(created.body()).get("id").asText();
 
@@ -147,6 +147,8 @@ class LocalRunnerIT {
             assertEquals("ticket.create", delivery.get("type").asText());
             assertTrue(delivery.get("webhook").get("propagated").asBoolean());
             assertTrue(receiver.requests().get(0).header("webhook-signature").startsWith("v1,"));
+            assertEquals(List.of("PUT", "PUT"), receiver.requests().stream().map(TestReceiver.Request::method).toList(),
+                    "the webhook's method_type reaches the delivery function");
             assertNotEquals(Json.parse(receiver.requests().get(1).bodyText()).get("event_id"), delivery.get("event_id"));
         }
     }

@@ -357,7 +357,7 @@ public final class DeliveryService {
             return sendOn(message.requeuedCopy(series, !first, message.slowLane(), Optional.empty()), Duration.ZERO,
                     Outcome.HELD);
         }
-        SendResult result = sender.post(webhook.url(), headers, body);
+        SendResult result = sender.send(webhook.methodType(), webhook.url(), headers, body);
         RetryPolicy.Decision decision = policy.decide(result, attemptInSeries, maxAttempts);
         Instant done = clock.instant();
         Attempt attempt = new Attempt(0, now, result.status(), result.latency().toMillis(), result.errorClass(),

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.HttpHostConnectException;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -43,7 +43,8 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * POSTs signed webhook bodies, SSRF-safely (docs/delivery.md, "Sending").
+ * Sends signed webhook bodies (POST, or PUT for webhooks that ask for it), SSRF-safely (docs/delivery.md,
+ * "Sending").
  *
  * <ul>
  *   <li>Apache HttpClient 5, because its {@link DnsResolver} is per client: ours resolves the host, vets every
@@ -112,8 +113,11 @@ public final class HttpSender implements AutoCloseable {
         });
     }
 
-    /** One POST of {@code body} (sent exactly as given) with {@code headers}; never throws for network trouble. */
-    public SendResult post(String url, Map<String, String> headers, byte[] body) {
+    /**
+     * One request with {@code method} (the webhook's {@code POST} or {@code PUT}) of {@code body} (sent exactly as
+     * given) with {@code headers}; never throws for network trouble.
+     */
+    public SendResult send(String method, String url, Map<String, String> headers, byte[] body) {
         Instant started = clock.instant();
         URI uri;
         try {
@@ -122,17 +126,17 @@ public final class HttpSender implements AutoCloseable {
             return SendResult.failure(UnsafeUrlException.ADDRESS_NOT_ALLOWED.equals(e.code())
                     ? SendResult.SSRF_BLOCKED : SendResult.INVALID_URL, Duration.ZERO);
         }
-        HttpPost post = new HttpPost(uri);
-        headers.forEach(post::setHeader);
-        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
+        headers.forEach(request::setHeader);
+        request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = deadlines.schedule(() -> {
             timedOut.set(true);
-            post.cancel();
+            request.cancel();
         }, totalTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
+        try (ClassicHttpResponse response = client.executeOpen(null, request, null)) {
             int status = response.getCode();
-            String snippet = readSnippet(response.getEntity(), post);
+            String snippet = readSnippet(response.getEntity(), request);
             Duration latency = Duration.between(started, clock.instant());
             Optional<Duration> retryAfter = Optional.ofNullable(response.getFirstHeader("Retry-After"))
                     .map(Header::getValue).flatMap(value -> parseRetryAfter(value, clock.instant()));
@@ -150,7 +154,7 @@ public final class HttpSender implements AutoCloseable {
     }
 
     /** Reads at most the cap; a body that goes on is cut off by aborting the request (its connection is not reused). */
-    private String readSnippet(HttpEntity entity, HttpPost post) throws IOException {
+    private String readSnippet(HttpEntity entity, HttpUriRequestBase request) throws IOException {
         if (entity == null) {
             return "";
         }
@@ -162,7 +166,7 @@ public final class HttpSender implements AutoCloseable {
                 filled += read;
             }
             if (filled == buffer.length && in.read() != -1) {
-                post.cancel(); // more than the cap: do not drain it
+                request.cancel(); // more than the cap: do not drain it
             }
         }
         return new String(buffer, 0, filled, StandardCharsets.UTF_8);

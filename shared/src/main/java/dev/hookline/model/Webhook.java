@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A tenant's subscription: where to POST, which resource triggers it listens to, and how. Signing secrets
- * are only ever held sealed here; {@code version} drives optimistic concurrency (the ETag). {@code rateLimit}
- * is the most deliveries per second the webhook receives, 0 for no limit.
+ * A tenant's subscription: where to send, which resource triggers it listens to, and how. Signing secrets
+ * are only ever held sealed here; {@code version} drives optimistic concurrency (the ETag). {@code methodType}
+ * is the HTTP method deliveries use, {@code POST} or {@code PUT}. {@code rateLimit} is the most deliveries per
+ * second the webhook receives, 0 for no limit. {@code reference} and {@code referenceOrigin} tie the webhook to
+ * a record elsewhere (Commerce Layer); null when not set.
  */
 public record Webhook(
         String id,
@@ -16,6 +18,7 @@ public record Webhook(
         String name,
         String description,
         String url,
+        String methodType,
         List<EventType> events,
         String identifier,
         boolean triggeredByChildResources,
@@ -23,13 +26,23 @@ public record Webhook(
         int rateLimit,
         boolean active,
         Map<String, String> metadata,
+        String reference,
+        String referenceOrigin,
         SecretRing secrets,
         long version,
         Instant createdAt,
         Instant updatedAt,
         Instant deletedAt) {
 
+    /** Tjar's {@code method_type} values; deliveries use {@code POST} unless the tenant asks for {@code PUT}. */
+    public static final String POST = "POST";
+    public static final String PUT = "PUT";
+    public static final List<String> METHOD_TYPES = List.of(POST, PUT);
+
     public Webhook {
+        if (!METHOD_TYPES.contains(methodType)) {
+            throw new IllegalArgumentException("methodType must be one of " + METHOD_TYPES + ", was " + methodType);
+        }
         events = List.copyOf(events);
         metadata = Map.copyOf(metadata);
     }
@@ -73,6 +86,7 @@ public record Webhook(
         private String name;
         private String description;
         private String url;
+        private String methodType;
         private List<EventType> events;
         private String identifier;
         private boolean triggeredByChildResources;
@@ -80,6 +94,8 @@ public record Webhook(
         private int rateLimit;
         private boolean active;
         private Map<String, String> metadata;
+        private String reference;
+        private String referenceOrigin;
         private SecretRing secrets;
         private long version;
         private Instant updatedAt;
@@ -91,6 +107,7 @@ public record Webhook(
             this.name = from.name;
             this.description = from.description;
             this.url = from.url;
+            this.methodType = from.methodType;
             this.events = from.events;
             this.identifier = from.identifier;
             this.triggeredByChildResources = from.triggeredByChildResources;
@@ -98,6 +115,8 @@ public record Webhook(
             this.rateLimit = from.rateLimit;
             this.active = from.active;
             this.metadata = from.metadata;
+            this.reference = from.reference;
+            this.referenceOrigin = from.referenceOrigin;
             this.secrets = from.secrets;
             this.version = from.version;
             this.updatedAt = from.updatedAt;
@@ -107,6 +126,7 @@ public record Webhook(
         public Builder name(String value) { this.name = value; return this; }
         public Builder description(String value) { this.description = value; return this; }
         public Builder url(String value) { this.url = value; return this; }
+        public Builder methodType(String value) { this.methodType = value; return this; }
         public Builder events(List<EventType> value) { this.events = value; return this; }
         public Builder identifier(String value) { this.identifier = value; return this; }
         public Builder triggeredByChildResources(boolean value) { this.triggeredByChildResources = value; return this; }
@@ -114,6 +134,8 @@ public record Webhook(
         public Builder rateLimit(int value) { this.rateLimit = value; return this; }
         public Builder active(boolean value) { this.active = value; return this; }
         public Builder metadata(Map<String, String> value) { this.metadata = value; return this; }
+        public Builder reference(String value) { this.reference = value; return this; }
+        public Builder referenceOrigin(String value) { this.referenceOrigin = value; return this; }
         public Builder secrets(SecretRing value) { this.secrets = value; return this; }
         public Builder deletedAt(Instant value) { this.deletedAt = value; return this; }
 
@@ -121,9 +143,9 @@ public record Webhook(
         public Webhook revise(Instant now) {
             this.version = from.version + 1;
             this.updatedAt = now;
-            return new Webhook(from.id, from.companyId, name, description, url, events, identifier,
-                    triggeredByChildResources, retries, rateLimit, active, metadata, secrets, version, from.createdAt,
-                    updatedAt, deletedAt);
+            return new Webhook(from.id, from.companyId, name, description, url, methodType, events, identifier,
+                    triggeredByChildResources, retries, rateLimit, active, metadata, reference, referenceOrigin, secrets,
+                    version, from.createdAt, updatedAt, deletedAt);
         }
     }
 }

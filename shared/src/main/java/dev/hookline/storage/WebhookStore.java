@@ -411,6 +411,7 @@ public final class WebhookStore {
             item.put("description", s(webhook.description()));
         }
         item.put("url", s(webhook.url()));
+        item.put("method_type", s(webhook.methodType()));
         item.put("events", AttributeValue.fromL(webhook.events().stream().map(e -> s(e.toString())).toList()));
         if (webhook.identifier() != null) {
             item.put("identifier", s(webhook.identifier()));
@@ -424,6 +425,12 @@ public final class WebhookStore {
         Map<String, AttributeValue> metadata = new HashMap<>();
         webhook.metadata().forEach((k, v) -> metadata.put(k, s(v)));
         item.put("metadata", AttributeValue.fromM(metadata));
+        if (webhook.reference() != null) {
+            item.put("reference", s(webhook.reference()));
+        }
+        if (webhook.referenceOrigin() != null) {
+            item.put("reference_origin", s(webhook.referenceOrigin()));
+        }
         item.put("secret_key_version", s(webhook.secrets().current().keyVersion()));
         item.put("secret_sealed", s(webhook.secrets().current().sealed()));
         item.put("retired_secrets", AttributeValue.fromL(webhook.secrets().retired().stream()
@@ -465,6 +472,8 @@ public final class WebhookStore {
                 string(item, "name"),
                 string(item, "description"),
                 string(item, "url"),
+                // Items written before method_type existed are POST webhooks.
+                Optional.ofNullable(string(item, "method_type")).orElse(Webhook.POST),
                 events,
                 string(item, "identifier"),
                 bool(item, "triggered_by_child_resources"),
@@ -472,6 +481,8 @@ public final class WebhookStore {
                 (int) number(item, "rate_limit", 0),
                 bool(item, "active"),
                 metadata,
+                string(item, "reference"),
+                string(item, "reference_origin"),
                 secrets,
                 number(item, "version", 0),
                 instant(item, "created_at"),

@@ -22,6 +22,7 @@ public final class WebhookJson {
         node.put("name", webhook.name());
         node.put("description", webhook.description());
         node.put("url", webhook.url());
+        node.put("method_type", webhook.methodType());
         List<EventType> events = webhook.events();
         node.put("resource", events.size() == 1 ? events.get(0).resource() : null);
         node.put("trigger", events.size() == 1 ? events.get(0).trigger() : null);
@@ -39,6 +40,8 @@ public final class WebhookJson {
         node.put("active", webhook.active());
         ObjectNode metadata = node.putObject("metadata");
         webhook.metadata().forEach(metadata::put);
+        node.put("reference", webhook.reference());
+        node.put("reference_origin", webhook.referenceOrigin());
         node.put("version", webhook.version());
         node.put("created_at", webhook.createdAt().toString());
         node.put("updated_at", webhook.updatedAt().toString());

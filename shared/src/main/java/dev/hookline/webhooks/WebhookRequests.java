@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * Turns create and update bodies into webhook fields, enforcing the API's rules. Field names follow the
- * OpenTicket webhook API; {@code events}, {@code active}, {@code secret}, {@code description} and
- * {@code metadata} come from the Helpdesk, Tjar and Commerce Layer APIs.
+ * OpenTicket webhook API; {@code events}, {@code active}, {@code secret}, {@code description},
+ * {@code method_type}, {@code metadata}, {@code reference} and {@code reference_origin} come from the Helpdesk,
+ * Tjar and Commerce Layer APIs.
  */
 public final class WebhookRequests {
 
@@ -31,24 +32,27 @@ public final class WebhookRequests {
     public static final int MAX_RATE_LIMIT = 300;
     static final int MAX_NAME = 255;
     static final int MAX_DESCRIPTION = 1024;
+    static final int MAX_REFERENCE = 255;
     static final int MAX_URL = 2048;
     static final int MAX_METADATA_ENTRIES = 20;
     static final int MAX_METADATA_KEY = 40;
     static final int MAX_METADATA_VALUE = 500;
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
-    private static final Set<String> WRITABLE = Set.of("name", "description", "url", "resource", "trigger", "events",
-            "identifier", "triggered_by_child_resources", "retries", "rate_limit", "active", "metadata", "secret");
+    private static final Set<String> WRITABLE = Set.of("name", "description", "url", "method_type", "resource",
+            "trigger", "events", "identifier", "triggered_by_child_resources", "retries", "rate_limit", "active",
+            "metadata", "reference", "reference_origin", "secret");
     private static final Set<String> READ_ONLY = Set.of("id", "guid", "company_id", "created_at", "updated_at",
             "deleted_at", "version", "invocations", "nonce");
 
     /**
-     * A validated create request. {@code rateLimit} is 0 for no limit; {@code customSecret} is empty when Hookline
-     * should generate one.
+     * A validated create request. {@code rateLimit} is 0 for no limit; {@code reference} and
+     * {@code referenceOrigin} are null when not given; {@code customSecret} is empty when Hookline should generate
+     * one.
      */
-    public record NewWebhook(String name, String description, String url, List<EventType> events, String identifier,
-            boolean triggeredByChildResources, int retries, int rateLimit, boolean active, Map<String, String> metadata,
-            Optional<String> customSecret) {
+    public record NewWebhook(String name, String description, String url, String methodType, List<EventType> events,
+            String identifier, boolean triggeredByChildResources, int retries, int rateLimit, boolean active,
+            Map<String, String> metadata, String reference, String referenceOrigin, Optional<String> customSecret) {
     }
 
     private final EventCatalog catalog;
@@ -65,6 +69,7 @@ public final class WebhookRequests {
         String name = reader.string("name", true, MAX_NAME);
         String description = reader.string("description", false, MAX_DESCRIPTION);
         String url = url(reader, true);
+        String methodType = methodType(reader);
         List<EventType> events = events(reader, null);
         if (events == null && !reader.has("events") && !reader.has("resource") && !reader.has("trigger")) {
             reader.error("events", FieldCode.REQUIRED, "Give either resource and trigger, or events.");
@@ -75,6 +80,8 @@ public final class WebhookRequests {
         int rateLimit = rateLimit(reader);
         Boolean active = reader.bool("active");
         Map<String, String> metadata = metadata(reader);
+        String reference = reference(reader, "reference");
+        String referenceOrigin = reference(reader, "reference_origin");
         String secret = reader.string("secret", false, 256);
         if (secret != null && !secret.startsWith("whsec_") && !SigningSecrets.isAcceptableCustomSecret(secret)) {
             reader.error("secret", FieldCode.WEAK_SECRET, "A custom secret needs 32 to 256 printable characters without spaces.");
@@ -83,9 +90,10 @@ public final class WebhookRequests {
             reader.error("secret", FieldCode.INVALID_SECRET, "A whsec_ secret must carry base64 of 24 to 64 bytes.");
         }
         reader.throwIfInvalid();
-        return new NewWebhook(name, description, url, events, identifier, Boolean.TRUE.equals(propagate),
-                retries == null ? DEFAULT_RETRIES : retries, rateLimit, active == null || active,
-                metadata == null ? Map.of() : metadata, Optional.ofNullable(secret));
+        return new NewWebhook(name, description, url, methodType == null ? Webhook.POST : methodType, events,
+                identifier, Boolean.TRUE.equals(propagate), retries == null ? DEFAULT_RETRIES : retries, rateLimit,
+                active == null || active, metadata == null ? Map.of() : metadata, reference, referenceOrigin,
+                Optional.ofNullable(secret));
     }
 
     /**
@@ -109,6 +117,9 @@ public final class WebhookRequests {
         if (reader.has("url")) {
             Optional.ofNullable(url(reader, true)).ifPresent(next::url);
         }
+        if (reader.has("method_type")) {
+            Optional.ofNullable(methodType(reader)).ifPresent(next::methodType);
+        }
         if (reader.has("events") || reader.has("resource") || reader.has("trigger")) {
             Optional.ofNullable(events(reader, current.events())).ifPresent(next::events);
         }
@@ -130,6 +141,12 @@ public final class WebhookRequests {
         if (reader.has("metadata")) {
             next.metadata(Optional.ofNullable(metadata(reader)).orElse(Map.of()));
         }
+        if (reader.has("reference")) {
+            next.reference(reference(reader, "reference"));
+        }
+        if (reader.has("reference_origin")) {
+            next.referenceOrigin(reference(reader, "reference_origin"));
+        }
         reader.throwIfInvalid();
         return next;
     }
@@ -144,6 +161,37 @@ public final class WebhookRequests {
         }
         Integer rateLimit = reader.integer("rate_limit", 1, MAX_RATE_LIMIT);
         return rateLimit == null ? 0 : rateLimit;
+    }
+
+    /**
+     * Tjar's {@code method_type}, exactly as it spells it: {@code "POST"} or {@code "PUT"}. Null when absent or
+     * invalid (the error is recorded); there is no null to send, as every webhook has a method.
+     */
+    private static String methodType(FieldReader reader) {
+        JsonNode node = reader.node("method_type");
+        if (node == null) {
+            return null;
+        }
+        if (!node.isTextual() || !Webhook.METHOD_TYPES.contains(node.asText())) {
+            reader.error("method_type", FieldCode.INVALID_VALUE, "One of " + String.join(", ", Webhook.METHOD_TYPES)
+                    + " (upper case).");
+            return null;
+        }
+        return node.asText();
+    }
+
+    /**
+     * Commerce Layer's {@code reference} and {@code reference_origin}: 1 to {@value #MAX_REFERENCE} characters,
+     * null when absent, given as null or invalid (the error is recorded). An empty one is refused so that "not
+     * set" has one spelling.
+     */
+    private static String reference(FieldReader reader, String field) {
+        String reference = reader.string(field, false, MAX_REFERENCE);
+        if (reference != null && reference.isEmpty()) {
+            reader.error(field, FieldCode.INVALID_VALUE, "Give 1 to " + MAX_REFERENCE + " characters, or null for none.");
+            return null;
+        }
+        return reference;
     }
 
     private String url(FieldReader reader, boolean required) {

@@ -52,9 +52,9 @@ public final class WebhookService {
         }
     }
 
-    /** Listing filters; empty means "any". */
+    /** Listing filters; empty means "any". {@code reference} matches exactly. */
     public record ListQuery(Optional<String> cursor, int limit, Optional<String> resource, Optional<String> trigger,
-            Optional<Boolean> active) {
+            Optional<Boolean> active, Optional<String> reference) {
         public static final int DEFAULT_LIMIT = 20;
         public static final int MAX_LIMIT = 100;
     }
@@ -89,8 +89,9 @@ public final class WebhookService {
         String secret = request.customSecret().map(SigningSecrets::standardForm).orElseGet(SigningSecrets::generate);
         EncryptedSecret sealed = cipher.seal(secret, Webhook.secretContext(principal.companyId(), id));
         Webhook webhook = new Webhook(id, principal.companyId(), request.name(), request.description(), request.url(),
-                request.events(), request.identifier(), request.triggeredByChildResources(), request.retries(),
-                request.rateLimit(), request.active(), request.metadata(), SecretRing.of(sealed), 1, now, now, null);
+                request.methodType(), request.events(), request.identifier(), request.triggeredByChildResources(),
+                request.retries(), request.rateLimit(), request.active(), request.metadata(), request.reference(),
+                request.referenceOrigin(), SecretRing.of(sealed), 1, now, now, null);
         Optional<IdempotencyRecord> record = idempotencyKey.map(key ->
                 new IdempotencyRecord(key, fingerprint, id, now.plus(IDEMPOTENCY_WINDOW)));
         try {
@@ -112,6 +113,10 @@ public final class WebhookService {
         if (query.active().isPresent()) {
             boolean active = query.active().get();
             filter = filter.and(webhook -> webhook.active() == active);
+        }
+        if (query.reference().isPresent()) {
+            String reference = query.reference().get();
+            filter = filter.and(webhook -> reference.equals(webhook.reference()));
         }
         return store.list(principal.companyId(), query.cursor(), query.limit(), filter);
     }

@@ -95,6 +95,7 @@ class DeliveryServiceIT {
         assertEquals(List.of(Outcome.DELIVERED), pump());
 
         TestReceiver.Request request = single(receiver.requests());
+        assertEquals("POST", request.method(), "POST unless the webhook asks for PUT");
         assertEquals(deliveryId, request.header("webhook-id"));
         assertTrue(request.header("user-agent").startsWith("Hookline/"));
         assertEquals("application/json; charset=UTF-8", request.header("content-type"));
@@ -108,6 +109,30 @@ class DeliveryServiceIT {
         DeliveryAdmin.EndpointState state = admin.state(created.webhook());
         assertEquals(deliveryId, state.lastDelivery().orElseThrow().deliveryId());
         assertEquals("closed", state.health().circuitState());
+    }
+
+    @Test
+    void aPutWebhookGetsSignedPutsThatTheOfficialLibraryVerifiesForEventsAndTestPings() {
+        ObjectNode body = (ObjectNode) Json.parse("""
+                {"name": "put receiver", "url": "%s", "resource": "ticket", "trigger": "create", "method_type": "PUT"}
+                """.formatted(receiver.url()));
+        WebhookService.WithSecret created = stack.services().webhooks().create(principal, body, Optional.empty());
+        String deliveryId = enqueue(created.webhook(), "evt-put");
+
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+        DeliveryAdmin.Accepted ping = admin.test(principal, created.webhook().id());
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+
+        List<TestReceiver.Request> requests = receiver.requests();
+        assertEquals(2, requests.size());
+        assertEquals(List.of(deliveryId, ping.deliveryId().orElseThrow()), requests.stream().map(r -> r.header("webhook-id")).toList());
+        for (TestReceiver.Request request : requests) {
+            assertEquals("PUT", request.method());
+            assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(created.secret())
+                    .verify(request.bodyText(), officialHeaders(request)));
+        }
+        assertEquals("ping", Json.parse(requests.get(1).bodyText()).path("type").asText());
+        assertEquals(Status.SUCCEEDED, log.find(created.webhook().id(), deliveryId).orElseThrow().status());
     }
 
     @Test

@@ -33,19 +33,29 @@ class HttpSenderTest {
     @Test
     void sendsTheBodyBytesUnchangedWithTheGivenHeaders() {
         byte[] body = "{\"a\":\"Zoë 🔥\"}".getBytes(StandardCharsets.UTF_8);
-        SendResult result = local.post(receiver.url(), Map.of("webhook-id", "msg_1"), body);
+        SendResult result = local.send("POST", receiver.url(), Map.of("webhook-id", "msg_1"), body);
         assertEquals(200, result.status());
         TestReceiver.Request request = receiver.requests().get(0);
         assertEquals(new String(body, StandardCharsets.UTF_8), request.bodyText());
         assertEquals("msg_1", request.header("webhook-id"));
         assertEquals(HttpSender.USER_AGENT, request.header("user-agent"));
+        assertEquals("POST", request.method());
+    }
+
+    @Test
+    void sendsWithTheGivenMethod() {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(200, local.send("PUT", receiver.url(), Map.of(), body).status());
+        TestReceiver.Request request = receiver.requests().get(0);
+        assertEquals("PUT", request.method());
+        assertEquals("{\"a\":1}", request.bodyText());
     }
 
     @Test
     void theTotalDeadlineAbortsASlowReceiver() {
         receiver.then(Response.of(200).withDelay(Duration.ofSeconds(3)));
         long started = System.nanoTime();
-        SendResult result = local.post(receiver.url(), Map.of(), new byte[0]);
+        SendResult result = local.send("POST", receiver.url(), Map.of(), new byte[0]);
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(SendResult.TIMEOUT, result.errorClass());
         assertTrue(tookMillis < 2_000, "aborted at the 700 ms deadline, took " + tookMillis);
@@ -63,7 +73,7 @@ class HttpSenderTest {
     @Test
     void readsAtMostTheCapOfTheResponse() {
         receiver.then(Response.of(500).withBody("x".repeat(100_000)));
-        SendResult result = local.post(receiver.url(), Map.of(), new byte[0]);
+        SendResult result = local.send("POST", receiver.url(), Map.of(), new byte[0]);
         assertEquals(500, result.status());
         assertEquals(64, result.snippet().length());
     }
@@ -74,7 +84,7 @@ class HttpSenderTest {
         try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        assertEquals(SendResult.CONNECT_ERROR, local.post("http://127.0.0.1:" + port + "/", Map.of(), new byte[0]).errorClass());
+        assertEquals(SendResult.CONNECT_ERROR, local.send("POST", "http://127.0.0.1:" + port + "/", Map.of(), new byte[0]).errorClass());
     }
 
     @Test
@@ -82,11 +92,11 @@ class HttpSenderTest {
         try (HttpSender deployed = new HttpSender(new UrlGuard(UrlGuard.Policy.deployed(),
                 host -> List.of(InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254}))),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 64, Clock.systemUTC())) {
-            assertEquals(SendResult.INVALID_URL, deployed.post(receiver.url(), Map.of(), new byte[0]).errorClass());
+            assertEquals(SendResult.INVALID_URL, deployed.send("POST", receiver.url(), Map.of(), new byte[0]).errorClass());
             assertEquals(SendResult.SSRF_BLOCKED,
-                    deployed.post("https://127.0.0.1:" + receiver.port() + "/", Map.of(), new byte[0]).errorClass());
+                    deployed.send("POST", "https://127.0.0.1:" + receiver.port() + "/", Map.of(), new byte[0]).errorClass());
             assertEquals(SendResult.SSRF_BLOCKED,
-                    deployed.post("https://metadata.example/", Map.of(), new byte[0]).errorClass());
+                    deployed.send("POST", "https://metadata.example/", Map.of(), new byte[0]).errorClass());
         }
         assertEquals(List.of(), receiver.requests());
     }

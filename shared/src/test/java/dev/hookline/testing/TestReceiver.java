@@ -46,7 +46,7 @@ public final class TestReceiver implements AutoCloseable {
     }
 
     /** One received request; header names lower-case. */
-    public record Request(String path, Map<String, String> headers, byte[] body, Instant at) {
+    public record Request(String method, String path, Map<String, String> headers, byte[] body, Instant at) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -75,7 +75,7 @@ public final class TestReceiver implements AutoCloseable {
             }
             Map<String, String> headers = new java.util.LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-            requests.add(new Request(exchange.getRequestURI().getPath(), headers, body, Instant.now()));
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body, Instant.now()));
             Response response = script.poll();
             if (response == null) {
                 response = fallback.get();

@@ -36,7 +36,7 @@ class WebhookRequestsTest {
     private static Webhook existing(List<EventType> events) {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company", "name", null, "https://hooks.example.com/x",
-                events, null, false, 3, 0, true, Map.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
+                Webhook.POST, events, null, false, 3, 0, true, Map.of(), null, null, SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
     }
 
     @Test
@@ -46,6 +46,9 @@ class WebhookRequestsTest {
         assertEquals("Orders", parsed.name());
         assertEquals(WebhookRequests.DEFAULT_RETRIES, parsed.retries());
         assertEquals(0, parsed.rateLimit(), "no rate limit unless asked for");
+        assertEquals("POST", parsed.methodType(), "POST unless PUT is asked for");
+        assertEquals(null, parsed.reference());
+        assertEquals(null, parsed.referenceOrigin());
         assertTrue(parsed.active());
         assertEquals(List.of(EventType.parse("order.paid"), EventType.parse("order.create")), parsed.events());
         assertTrue(parsed.customSecret().isEmpty());
@@ -126,6 +129,76 @@ class WebhookRequestsTest {
         Webhook unlimited = requests.applyPatch(limited, Json.parse("{\"rate_limit\": null}")).revise(Instant.now());
         assertEquals(0, unlimited.rateLimit());
         assertFalse(unlimited.rateLimited());
+    }
+
+    @Test
+    void acceptsReferencesOfOneTo255CharactersOnCreateAndPatch() {
+        String longest = "r".repeat(255);
+        WebhookRequests.NewWebhook parsed = requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"],
+                 "reference": "ORDER-1", "reference_origin": "%s"}""".formatted(longest)));
+        assertEquals("ORDER-1", parsed.reference());
+        assertEquals(longest, parsed.referenceOrigin());
+        Webhook patched = requests.applyPatch(existing(List.of(EventType.parse("ticket.create"))),
+                Json.parse("{\"reference\": \"%s\", \"reference_origin\": \"x\"}".formatted(longest))).revise(Instant.now());
+        assertEquals(longest, patched.reference());
+        assertEquals("x", patched.referenceOrigin());
+    }
+
+    @ParameterizedTest(name = "reference {0}")
+    @CsvSource(delimiter = '|', value = {"\"\"|invalid_value", "\"  \"|invalid_value", "STRING_256|too_long",
+            "7|invalid_type", "true|invalid_type", "{}|invalid_type", "[\"a\"]|invalid_type"})
+    void refusesReferencesThatAreNotStringsOfOneTo255Characters(String json, String code) {
+        String value = json.replace("STRING_256", "\"" + "r".repeat(256) + "\"");
+        assertEquals(List.of("reference:" + code, "reference_origin:" + code), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"],
+                 "reference": %1$s, "reference_origin": %1$s}""".formatted(value)));
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create")));
+        ApiException e = assertThrows(ApiException.class, () -> requests.applyPatch(webhook,
+                Json.parse("{\"reference\": %1$s, \"reference_origin\": %1$s}".formatted(value))));
+        assertEquals(422, e.status());
+        assertEquals(List.of("reference:" + code, "reference_origin:" + code),
+                e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
+    @Test
+    void patchNullClearsAReferenceAndAbsenceKeepsIt() {
+        Webhook referenced = existing(List.of(EventType.parse("ticket.create"))).toBuilder()
+                .reference("ORDER-1").referenceOrigin("shop").revise(Instant.now());
+        Webhook renamed = requests.applyPatch(referenced, Json.parse("{\"name\": \"renamed\"}")).revise(Instant.now());
+        assertEquals("ORDER-1", renamed.reference());
+        assertEquals("shop", renamed.referenceOrigin());
+        Webhook cleared = requests.applyPatch(referenced, Json.parse("{\"reference\": null}")).revise(Instant.now());
+        assertEquals(null, cleared.reference());
+        assertEquals("shop", cleared.referenceOrigin(), "each field is cleared on its own");
+        assertEquals(null, requests.applyPatch(referenced, Json.parse("{\"reference_origin\": null}"))
+                .revise(Instant.now()).referenceOrigin());
+    }
+
+    @ParameterizedTest(name = "method_type {0}")
+    @ValueSource(strings = {"POST", "PUT"})
+    void acceptsTjarsMethodTypesOnCreateAndPatch(String methodType) {
+        assertEquals(methodType, requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "method_type": "%s"}"""
+                .formatted(methodType))).methodType());
+        Webhook put = existing(List.of(EventType.parse("ticket.create"))).toBuilder().methodType("PUT").revise(Instant.now());
+        assertEquals(methodType, requests.applyPatch(put, Json.parse("{\"method_type\": \"%s\"}".formatted(methodType)))
+                .revise(Instant.now()).methodType());
+        assertEquals("PUT", requests.applyPatch(put, Json.parse("{\"name\": \"renamed\"}")).revise(Instant.now()).methodType(),
+                "absent keeps the method");
+    }
+
+    @ParameterizedTest(name = "method_type {0}")
+    @ValueSource(strings = {"\"put\"", "\"Post\"", "\" PUT\"", "\"PATCH\"", "\"GET\"", "\"\"", "null", "1", "true",
+            "[\"PUT\"]"})
+    void refusesAnyOtherMethodType(String json) {
+        assertEquals(List.of("method_type:invalid_value"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "method_type": %s}"""
+                .formatted(json)));
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create")));
+        ApiException e = assertThrows(ApiException.class,
+                () -> requests.applyPatch(webhook, Json.parse("{\"method_type\": %s}".formatted(json))));
+        assertEquals(List.of("method_type:invalid_value"), e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
     }
 
     @ParameterizedTest(name = "U+{0}")

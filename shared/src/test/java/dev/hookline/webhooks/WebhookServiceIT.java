@@ -163,7 +163,7 @@ class WebhookServiceIT {
         ApiException reused = assertThrows(ApiException.class,
                 () -> webhooks.create(admin, ticketWebhook("different"), Optional.of("key-1")));
         assertEquals("idempotency_key_reused", reused.code());
-        assertEquals(1, webhooks.list(admin, new ListQuery(Optional.empty(), 10, Optional.empty(), Optional.empty(), Optional.empty())).items().size());
+        assertEquals(1, webhooks.list(admin, new ListQuery(Optional.empty(), 10, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())).items().size());
         // The same key is independent per tenant.
         assertNotEquals(first.webhook().id(), webhooks.create(TestStack.admin("company-idem-2"), ticketWebhook("once"),
                 Optional.of("key-1")).webhook().id());
@@ -190,7 +190,7 @@ class WebhookServiceIT {
         Optional<String> cursor = Optional.empty();
         int pages = 0;
         do {
-            Page<Webhook> page = webhooks.list(admin, new ListQuery(cursor, 2, Optional.of("order"), Optional.empty(), Optional.empty()));
+            Page<Webhook> page = webhooks.list(admin, new ListQuery(cursor, 2, Optional.of("order"), Optional.empty(), Optional.empty(), Optional.empty()));
             page.items().forEach(w -> seen.add(w.id()));
             cursor = page.nextCursor();
             pages++;
@@ -198,10 +198,10 @@ class WebhookServiceIT {
         assertEquals(new HashSet<>(orderIds.subList(1, orderIds.size())), new HashSet<>(seen));
         assertEquals(seen.size(), new HashSet<>(seen).size(), "no webhook appears on two pages");
         assertTrue(pages <= 4);
-        Page<Webhook> inactive = webhooks.list(admin, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.of("paid"), Optional.of(false)));
+        Page<Webhook> inactive = webhooks.list(admin, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.of("paid"), Optional.of(false), Optional.empty()));
         assertTrue(inactive.items().stream().noneMatch(Webhook::active));
         assertEquals(4, inactive.items().size());
-        assertEquals(22, webhooks.list(admin, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.empty(), Optional.empty())).items().size());
+        assertEquals(22, webhooks.list(admin, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())).items().size());
     }
 
     @Test
@@ -254,6 +254,110 @@ class WebhookServiceIT {
         assertTrue(WebhookJson.render(webhooks.get(admin, limited.id())).get("rate_limit").isNull());
     }
 
+    @Test
+    void referencesAreStoredOnlyWhenSetShownAsNullOtherwiseAndClearedByNull() {
+        Principal admin = TestStack.admin("company-reference");
+        Webhook plain = webhooks.create(admin, ticketWebhook("unreferenced"), Optional.empty()).webhook();
+        ObjectNode plainJson = WebhookJson.render(webhooks.get(admin, plain.id()));
+        assertTrue(plainJson.get("reference").isNull());
+        assertTrue(plainJson.get("reference_origin").isNull());
+        assertFalse(storedItem(plain.id()).containsKey("reference"), "no reference is no attribute");
+        assertFalse(storedItem(plain.id()).containsKey("reference_origin"));
+
+        ObjectNode request = ticketWebhook("referenced");
+        request.put("reference", "ORDER-42");
+        request.put("reference_origin", "erp");
+        Webhook referenced = webhooks.create(admin, request, Optional.empty()).webhook();
+        assertEquals("ORDER-42", storedItem(referenced.id()).get("reference").s());
+        assertEquals("erp", storedItem(referenced.id()).get("reference_origin").s());
+        Webhook found = store.find("company-reference", referenced.id()).orElseThrow();
+        assertEquals("ORDER-42", found.reference());
+        assertEquals("erp", found.referenceOrigin());
+        ObjectNode json = WebhookJson.render(webhooks.get(admin, referenced.id()));
+        assertEquals("ORDER-42", json.get("reference").asText());
+        assertEquals("erp", json.get("reference_origin").asText());
+
+        webhooks.update(admin, referenced.id(), body("{\"name\": \"still referenced\"}"), Optional.empty());
+        assertEquals("ORDER-42", webhooks.get(admin, referenced.id()).reference(), "absent leaves it as it is");
+        webhooks.update(admin, referenced.id(), body("{\"reference\": null, \"reference_origin\": null}"), Optional.empty());
+        assertFalse(storedItem(referenced.id()).containsKey("reference"));
+        assertFalse(storedItem(referenced.id()).containsKey("reference_origin"));
+        ObjectNode cleared = WebhookJson.render(webhooks.get(admin, referenced.id()));
+        assertTrue(cleared.get("reference").isNull());
+        assertTrue(cleared.get("reference_origin").isNull());
+    }
+
+    @Test
+    void theListFiltersByExactReferenceTogetherWithTheOtherFiltersAcrossPages() {
+        Principal admin = TestStack.admin("company-reference-list");
+        List<String> ticketA = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ObjectNode request = ticketWebhook("ticket " + i);
+            request.put("reference", "A");
+            request.put("active", i != 0);
+            ticketA.add(webhooks.create(admin, request, Optional.empty()).webhook().id());
+        }
+        ObjectNode orderA = ticketWebhook("order A");
+        orderA.put("resource", "order");
+        orderA.put("trigger", "paid");
+        orderA.put("reference", "A");
+        String orderAId = webhooks.create(admin, orderA, Optional.empty()).webhook().id();
+        ObjectNode other = ticketWebhook("other");
+        other.put("reference", "a");
+        webhooks.create(admin, other, Optional.empty());
+        webhooks.create(admin, ticketWebhook("none"), Optional.empty());
+
+        List<String> seen = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<Webhook> page = webhooks.list(admin, new ListQuery(cursor, 2, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of("A")));
+            page.items().forEach(w -> seen.add(w.id()));
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        List<String> allA = new ArrayList<>(ticketA);
+        allA.add(orderAId);
+        assertEquals(new HashSet<>(allA), new HashSet<>(seen), "exact match: \"a\" and unset are left out");
+        assertEquals(seen.size(), new HashSet<>(seen).size());
+
+        assertEquals(List.of(orderAId), ids(new ListQuery(Optional.empty(), 100, Optional.of("order"), Optional.empty(),
+                Optional.empty(), Optional.of("A"))));
+        assertEquals(List.of(ticketA.get(0)), ids(new ListQuery(Optional.empty(), 100, Optional.of("ticket"),
+                Optional.of("create"), Optional.of(false), Optional.of("A"))));
+        assertEquals(List.of(), ids(new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of("B"))));
+    }
+
+    private static List<String> ids(ListQuery query) {
+        return webhooks.list(TestStack.admin("company-reference-list"), query).items().stream().map(Webhook::id).toList();
+    }
+
+    @Test
+    void theMethodTypeIsStoredReadAndAnItemWithoutOneReadsAsPost() {
+        Principal admin = TestStack.admin("company-method-type");
+        Webhook plain = webhooks.create(admin, ticketWebhook("post"), Optional.empty()).webhook();
+        assertEquals("POST", plain.methodType());
+        assertEquals("POST", WebhookJson.render(webhooks.get(admin, plain.id())).get("method_type").asText());
+
+        ObjectNode request = ticketWebhook("put");
+        request.put("method_type", "PUT");
+        Webhook put = webhooks.create(admin, request, Optional.empty()).webhook();
+        assertEquals("PUT", storedItem(put.id()).get("method_type").s());
+        assertEquals("PUT", store.find("company-method-type", put.id()).orElseThrow().methodType());
+        assertEquals("PUT", WebhookJson.render(webhooks.get(admin, put.id())).get("method_type").asText());
+        webhooks.update(admin, put.id(), body("{\"name\": \"still put\"}"), Optional.empty());
+        assertEquals("PUT", webhooks.get(admin, put.id()).methodType(), "absent leaves it as it is");
+        webhooks.update(admin, put.id(), body("{\"method_type\": \"POST\"}"), Optional.empty());
+        assertEquals("POST", store.find("company-method-type", put.id()).orElseThrow().methodType());
+
+        // A webhook stored before method_type existed has no attribute: it was, and stays, a POST webhook.
+        Map<String, AttributeValue> old = new java.util.HashMap<>(storedItem(plain.id()));
+        old.remove("method_type");
+        stack.clients().dynamoDb().putItem(r -> r.tableName(stack.webhooksTable()).item(old));
+        assertFalse(storedItem(plain.id()).containsKey("method_type"));
+        assertEquals("POST", store.find("company-method-type", plain.id()).orElseThrow().methodType());
+    }
+
     /** The webhook's own item as stored; its index entries carry {@code webhook_id}, not {@code id}. */
     private static Map<String, AttributeValue> storedItem(String webhookId) {
         List<Map<String, AttributeValue>> items = stack.clients().dynamoDb().scan(request -> request
@@ -297,7 +401,7 @@ class WebhookServiceIT {
             assertEquals(404, e.status());
             assertEquals("No webhook with this id.", e.getMessage());
         }
-        assertTrue(webhooks.list(intruder, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.empty(), Optional.empty())).items().isEmpty());
+        assertTrue(webhooks.list(intruder, new ListQuery(Optional.empty(), 100, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())).items().isEmpty());
         assertEquals("a's", webhooks.get(TestStack.admin("company-a"), theirs.id()).name());
     }
 

@@ -20,7 +20,7 @@ import dev.hookline.webhooks.WebhookService.ListQuery;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code GET /v1/webhooks?limit=&cursor=&resource=&trigger=&active=}: a page and the cursor of the next one. */
+/** {@code GET /v1/webhooks?limit=&cursor=&resource=&trigger=&active=&reference=}: a page and the cursor of the next one. */
 public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final WebhookService webhooks;
@@ -48,7 +48,8 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
                     limit(request.query("limit")),
                     request.query("resource"),
                     request.query("trigger"),
-                    active(request.query("active")));
+                    active(request.query("active")),
+                    request.query("reference"));
             Page<Webhook> page = webhooks.list(request.principal(), query);
             ObjectNode body = Json.object();
             ArrayNode data = body.putArray("data");

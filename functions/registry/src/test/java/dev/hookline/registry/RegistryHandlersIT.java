@@ -179,6 +179,47 @@ class RegistryHandlersIT {
     }
 
     @Test
+    void aReferenceAndMethodTypeAreCreatedReadFilteredOnAndRefusedWhenInvalid() {
+        String reference = "ORDER-" + java.util.UUID.randomUUID();
+        JsonNode created = body(invoke(create, createWith("""
+                {"name": "referenced", "url": "https://example.com/webhook/receive", "resource": "ticket", "trigger": "create",
+                 "method_type": "PUT", "reference": "%s", "reference_origin": "erp"}""".formatted(reference), false)));
+        assertEquals("PUT", created.get("method_type").asText(), created.toString());
+        assertEquals(reference, created.get("reference").asText());
+        assertEquals("erp", created.get("reference_origin").asText());
+        String id = created.get("id").asText();
+        JsonNode read = body(invoke(get, forWebhook("get-webhook.json", id)));
+        assertEquals("PUT", read.get("method_type").asText());
+        assertEquals(reference, read.get("reference").asText());
+
+        APIGatewayV2HTTPEvent listing = event("list-webhooks.json");
+        listing.setQueryStringParameters(Map.of("reference", reference, "active", "true"));
+        JsonNode listed = body(invoke(list, listing)).get("data");
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals(id, listed.get(0).get("id").asText());
+        assertEquals("erp", listed.get(0).get("reference_origin").asText());
+        listing.setQueryStringParameters(Map.of("reference", reference, "active", "false"));
+        assertEquals(0, body(invoke(list, listing)).get("data").size());
+
+        APIGatewayV2HTTPEvent clearing = forWebhook("update-webhook.json", id);
+        clearing.getHeaders().remove("if-match");
+        clearing.setBody("{\"reference\": null, \"method_type\": \"POST\"}");
+        JsonNode cleared = body(invoke(update, clearing));
+        assertTrue(cleared.get("reference").isNull(), cleared.toString());
+        assertEquals("erp", cleared.get("reference_origin").asText());
+        assertEquals("POST", cleared.get("method_type").asText());
+
+        APIGatewayV2HTTPEvent invalid = forWebhook("update-webhook.json", id);
+        invalid.getHeaders().remove("if-match");
+        invalid.setBody("{\"method_type\": \"put\", \"reference_origin\": \"%s\"}".formatted("o".repeat(256)));
+        APIGatewayV2HTTPResponse refused = invoke(update, invalid);
+        assertError(refused, 422, "validation_failed");
+        Map<String, String> codes = new java.util.TreeMap<>();
+        body(refused).get("error").get("fields").forEach(f -> codes.put(f.get("field").asText(), f.get("code").asText()));
+        assertEquals(Map.of("method_type", "invalid_value", "reference_origin", "too_long"), codes);
+    }
+
+    @Test
     void deleteEventAnswers204AndTheWebhookDisappearsFromTheApi() {
         String id = createdId();
         APIGatewayV2HTTPResponse deleted = invoke(delete, forWebhook("delete-webhook.json", id));

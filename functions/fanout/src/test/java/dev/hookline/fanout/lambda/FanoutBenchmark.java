@@ -92,8 +92,8 @@ class FanoutBenchmark {
                 boolean matching = i < DIRECT + PROPAGATED;
                 String type = direct ? "ticket.create" : matching ? "event.create" : "ticket.update";
                 Webhook webhook = new Webhook(UUID.randomUUID().toString(), COMPANY, "hook " + i, null,
-                        "https://hooks.example.com/" + i, List.of(EventType.parse(type)), direct ? null : EVENT_GUID,
-                        !direct, 3, 0, true, Map.of(), SecretRing.of(new EncryptedSecret("v1", "not-used-here")), 1, now, now, null);
+                        "https://hooks.example.com/" + i, Webhook.POST, List.of(EventType.parse(type)),
+                        direct ? null : EVENT_GUID, !direct, 3, 0, true, Map.of(), null, null, SecretRing.of(new EncryptedSecret("v1", "not-used-here")), 1, now, now, null);
                 store.create(webhook, Optional.empty());
             }));
         }
