@@ -429,12 +429,16 @@ final class FaultInjection {
                         && deliveryQueue(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) <= SHORT_BACKLOG);
     }
 
-    /** Until the ingest and delivery queues hold nothing (visible, in flight or delayed) and no POST is open. */
+    /**
+     * Until the ingest and delivery queues and the slow lane (endpoints that hang past the slow threshold move
+     * there) hold nothing (visible, in flight or delayed) and no POST is open.
+     */
     private void drain() throws InterruptedException {
         long deadline = System.nanoTime() + plan.drainTimeout().toNanos();
         int quiet = 0;
         while (quiet < 3 && System.nanoTime() < deadline) {
-            boolean empty = messages("IngestQueue") == 0 && messages("DeliveryQueue") == 0 && inFlight() == 0;
+            boolean empty = messages("IngestQueue") == 0 && messages("DeliveryQueue") == 0
+                    && messages("DeliverySlowLaneQueue") == 0 && inFlight() == 0;
             quiet = empty ? quiet + 1 : 0;
             Thread.sleep(1000);
         }
