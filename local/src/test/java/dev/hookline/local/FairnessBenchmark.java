@@ -116,9 +116,9 @@ class FairnessBenchmark {
                         healthy, RUN);
                 int eventsToBad = (int) (3 * RATE * RUN.toSeconds());
 
-                waitFor(Duration.ofSeconds(BURST / RATE_LIMIT).plus(DRAIN_TIMEOUT),
+                Await.atMost(Duration.ofSeconds(BURST / RATE_LIMIT).plus(DRAIN_TIMEOUT),
                         () -> distinctEvents(limited.requests()) >= BURST);
-                waitFor(DRAIN_TIMEOUT, () -> distinctEvents(slow.requests()) >= eventsToBad);
+                Await.atMost(DRAIN_TIMEOUT, () -> distinctEvents(slow.requests()) >= eventsToBad);
                 List<TestReceiver.Request> limitedRequests = limited.requests();
                 Duration limitedTook = Duration.between(burstSent, limitedRequests.getLast().at());
                 Map<Long, Integer> perSecond = new HashMap<>();
@@ -177,14 +177,6 @@ class FairnessBenchmark {
             long sent = sentAt.get(Json.parse(r.bodyText()).path("event_id").asText());
             return new Sample(sent, Duration.between(phaseStart, r.at()).toMillis() - sent);
         }).toList(), settlingCores, cores);
-    }
-
-    /** Waits until {@code condition} holds or {@code timeout} passed: the figures are printed either way. */
-    private static void waitFor(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
     }
 
     private static void burst(SqsClient producer, String ingest, String company, int events) {

@@ -654,32 +654,33 @@ public final class DeliveryService {
             if (parts == null) {
                 continue; // invalid
             }
+            Slot plainRetry = null;
             List<Requeued> onwards = new ArrayList<>();
-            Slot retry = null;
             for (Slot slot : parts) {
                 if (slot.result.requeued() != null) {
                     onwards.add(slot.result.requeued());
+                } else if (slot.result.outcome() == Outcome.RETRY && !slot.grouped) {
+                    plainRetry = slot;
                 } else if (slot.result.outcome() == Outcome.RETRY) {
                     Delivery delivery = (Delivery) slot.incoming;
                     onwards.add(new Requeued(delivery.requeuedCopy(delivery.attempt(), true, delivery.slowLane(),
                             Optional.empty()), slot.result.retryDelay()));
-                    retry = slot;
                 }
             }
             if (parts.stream().anyMatch(slot -> slot.result.outcome() == Outcome.ERROR)) {
                 outcomes.put(message.messageId(), Outcome.ERROR);
-            } else if (onwards.isEmpty()) {
-                outcomes.put(message.messageId(), summary(parts));
-            } else if (retry != null && !retry.grouped) {
+            } else if (plainRetry != null) {
                 outcomes.put(message.messageId(), Outcome.RETRY);
                 List<ChangeMessageVisibilityBatchRequestEntry> entries = visibility.computeIfAbsent(
-                        queueOf(retry.incoming), url -> new ArrayList<>());
+                        queueOf(plainRetry.incoming), url -> new ArrayList<>());
                 entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
                         .id(Integer.toString(entries.size()))
                         .receiptHandle(message.receiptHandle())
-                        .visibilityTimeout((int) Math.min(seconds(retry.result.retryDelay()),
+                        .visibilityTimeout((int) Math.min(seconds(plainRetry.result.retryDelay()),
                                 MAX_VISIBILITY_SECONDS - elapsedSeconds - 60))
                         .build());
+            } else if (onwards.isEmpty()) {
+                outcomes.put(message.messageId(), summary(parts));
             } else {
                 copies.put(message.messageId(), onwards);
             }
@@ -712,21 +713,22 @@ public final class DeliveryService {
      * took all of its copies. A failed stream fails every message that had a copy in it.
      */
     private Map<String, Boolean> sendCopies(Map<String, List<Requeued>> copies) {
+        Map<String, Map<String, List<Requeued>>> byQueue = new LinkedHashMap<>();
+        copies.forEach((messageId, onwards) -> onwards.forEach(copy -> byQueue
+                .computeIfAbsent(queueOf(copy.copy()), url -> new LinkedHashMap<>())
+                .computeIfAbsent(messageId, id -> new ArrayList<>()).add(copy)));
         Map<String, Boolean> sent = new LinkedHashMap<>();
-        Map<String, List<String>> messagesByQueue = new LinkedHashMap<>();
-        copies.forEach((messageId, onwards) -> onwards.forEach(copy -> messagesByQueue
-                .computeIfAbsent(queueOf(copy.copy()), url -> new ArrayList<>()).add(messageId)));
-        messagesByQueue.forEach((queueUrl, messageIds) -> {
+        copies.keySet().forEach(messageId -> sent.put(messageId, true));
+        byQueue.forEach((queueUrl, messages) -> {
             try (SqsBatchSender.Stream out = batchSender.open(queueUrl)) {
-                copies.forEach((messageId, onwards) -> onwards.stream().filter(copy -> queueOf(copy.copy()).equals(queueUrl))
-                        .forEach(copy -> out.add(copy.copy().toJson(), copy.delay(), copy.copy().companyId())));
+                messages.values().forEach(onwards -> onwards.forEach(copy ->
+                        out.add(copy.copy().toJson(), copy.delay(), copy.copy().companyId())));
                 out.finish();
             } catch (RuntimeException e) {
                 Log.error("Sending deliveries on as messages of their own failed; their messages stay queued", e);
-                messageIds.forEach(messageId -> sent.put(messageId, false));
+                messages.keySet().forEach(messageId -> sent.put(messageId, false));
             }
         });
-        copies.keySet().forEach(messageId -> sent.putIfAbsent(messageId, true));
         return sent;
     }
 

@@ -608,13 +608,7 @@ class DeliveryServiceIT {
         DeliveryService breaker = stack.services().delivery(resources.config().withCircuitThreshold(2)
                 .withCacheTtl(Duration.ZERO).withCircuitTiming(Duration.ZERO, List.of(Duration.ofSeconds(1))),
                 stack.services().urlGuard());
-        receiver.always(Response.of(503));
-        WebhookService.WithSecret created = webhook(receiver.url(), 0);
-        enqueue(created.webhook(), "evt-down-1");
-        enqueue(created.webhook(), "evt-down-2");
-        while (!health(created.webhook()).open()) {
-            pump(breaker);
-        }
+        WebhookService.WithSecret created = webhookWithOpenCircuit(breaker, Response.of(503), "evt-down-1", "evt-down-2");
         String parkedA = enqueue(created.webhook(), "evt-parked-a");
         String parkedB = enqueue(created.webhook(), "evt-parked-b");
         assertEquals(List.of(Outcome.PARKED, Outcome.PARKED), sorted(pump(breaker)));
@@ -651,13 +645,7 @@ class DeliveryServiceIT {
         // messages came in, and parked them all again.
         DeliveryService cached = stack.services().delivery(resources.config().withCircuitThreshold(2)
                 .withCircuitTiming(Duration.ZERO, List.of(Duration.ofHours(1))), stack.services().urlGuard());
-        receiver.always(Response.of(500));
-        WebhookService.WithSecret created = webhook(receiver.url(), 0);
-        enqueue(created.webhook(), "evt-x");
-        enqueue(created.webhook(), "evt-y");
-        while (!health(created.webhook()).open()) {
-            pump(cached);
-        }
+        WebhookService.WithSecret created = webhookWithOpenCircuit(cached, Response.of(500), "evt-x", "evt-y");
         String parked = enqueue(created.webhook(), "evt-parked");
         assertEquals(List.of(Outcome.PARKED), pump(cached));
 
@@ -856,6 +844,19 @@ class DeliveryServiceIT {
                 {"name": "receiver", "url": "%s", "resource": "ticket", "trigger": "create", "retries": %d}
                 """.formatted(url, retries));
         return stack.services().webhooks().create(principal, body, Optional.empty());
+    }
+
+    /** A webhook (no retries) whose endpoint answers {@code failure} until these events' attempts open its circuit. */
+    private WebhookService.WithSecret webhookWithOpenCircuit(DeliveryService service, Response failure, String... eventIds) {
+        receiver.always(failure);
+        WebhookService.WithSecret created = webhook(receiver.url(), 0);
+        for (String eventId : eventIds) {
+            enqueue(created.webhook(), eventId);
+        }
+        while (!health(created.webhook()).open()) {
+            pump(service);
+        }
+        return created;
     }
 
     private String message(Webhook webhook, String eventId) {
