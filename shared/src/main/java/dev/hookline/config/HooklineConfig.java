@@ -24,7 +24,7 @@ public record HooklineConfig(
 
     public HooklineConfig {
         if (versionRetention.compareTo(Duration.ofDays(1)) < 0) {
-            throw new IllegalArgumentException("webhook version retention is at least one day");
+            throw new IllegalArgumentException("WEBHOOK_VERSION_RETENTION_DAYS must be at least 1");
         }
     }
 
