@@ -64,6 +64,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class WebhookStore {
 
+    /** How long a webhook's versions are kept (DynamoDB TTL from the change) unless the deployment says otherwise. */
+    public static final Duration DEFAULT_VERSION_RETENTION = Duration.ofDays(90);
+
     /** DynamoDB's limit on items in one transaction. */
     private static final int MAX_TRANSACTION_ITEMS = 100;
     private static final String WEBHOOK_PREFIX = "W#";
@@ -87,9 +90,6 @@ public final class WebhookStore {
             super("Idempotency key already used", null, false, false);
         }
     }
-
-    /** How long a webhook's versions are kept (DynamoDB TTL from the change) unless the deployment says otherwise. */
-    public static final Duration DEFAULT_VERSION_RETENTION = Duration.ofDays(90);
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
