@@ -118,6 +118,9 @@ class PackagedFunctionsIT {
                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"description\": \"patched\"}"))
                     .header("If-Match", read.headers().firstValue("etag").orElseThrow()));
             assertEquals(200, patched.statusCode(), patched.body());
+            HttpResponse<String> versions = send("GET", hook + "/versions", null);
+            assertEquals(200, versions.statusCode(), versions.body());
+            assertEquals(2, Json.parse(versions.body()).get("data").size(), "create and the patch");
             HttpResponse<String> rotated = send("POST", hook + "/secret/rotate", "{}");
             assertEquals(200, rotated.statusCode(), rotated.body());
             String secret = Json.parse(rotated.body()).get("secret").asText();
