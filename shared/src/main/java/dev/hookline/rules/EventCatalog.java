@@ -47,7 +47,9 @@ public final class EventCatalog {
         document.path("resources").properties().forEach(entry -> {
             descriptions.put(entry.getKey(), entry.getValue().path("description").asText(""));
             ownTriggers.put(entry.getKey(), Collections.unmodifiableSet(strings(entry.getValue().path("triggers"))));
-            relations.put(entry.getKey(), Collections.unmodifiableSet(strings(entry.getValue().path("related"))));
+            if (entry.getValue().has("related")) {
+                relations.put(entry.getKey(), Collections.unmodifiableSet(strings(entry.getValue().path("related"))));
+            }
         });
         relations.forEach((resource, related) -> {
             if (!ownTriggers.keySet().containsAll(related) || related.contains(resource)) {
@@ -64,12 +66,19 @@ public final class EventCatalog {
             if (!ownTriggers.get(propagation.source()).containsAll(propagation.triggers())) {
                 throw new IllegalArgumentException("Propagation row uses a trigger its source never emits: " + propagation);
             }
-            if (!relations.get(propagation.source()).contains(propagation.target())) {
+            Set<String> related = relations.get(propagation.source());
+            if (related != null && !related.contains(propagation.target())) {
                 throw new IllegalArgumentException("Propagation row between resources that are not related: " + propagation);
             }
             rows.add(propagation);
         }
         this.propagations = List.copyOf(rows);
+        // A catalogue written before relations existed (EVENT_CATALOG_FILE): a resource relates to where it propagates.
+        ownTriggers.keySet().forEach(resource -> relations.computeIfAbsent(resource, source -> {
+            Set<String> targets = new LinkedHashSet<>();
+            rows.stream().filter(row -> row.source().equals(source)).forEach(row -> targets.add(row.target()));
+            return Collections.unmodifiableSet(targets);
+        }));
         Set<EventType> pairs = new TreeSet<>();
         ownTriggers.forEach((resource, own) -> own.forEach(trigger -> pairs.add(new EventType(resource, trigger))));
         propagations.forEach(p -> p.triggers().forEach(trigger -> pairs.add(new EventType(p.target(), trigger))));

@@ -104,6 +104,19 @@ class EventCatalogTest {
     }
 
     @Test
+    void aResourceWithoutRelatedInAnOlderTableRelatesToWhereItPropagates() {
+        EventCatalog older = EventCatalog.fromJson(Json.parse("""
+                {"resources": {"event": {"triggers": ["create"]}, "ticket": {"triggers": ["create"]},
+                               "shop": {"triggers": ["paid"]}},
+                 "propagation": [{"source": "ticket", "target": "event", "triggers": ["create"]},
+                                 {"source": "shop", "target": "event", "triggers": ["paid"]},
+                                 {"source": "shop", "target": "ticket", "triggers": ["paid"]}]}"""));
+        assertEquals(Set.of("event"), older.related("ticket"));
+        assertEquals(Set.of("event", "ticket"), older.related("shop"));
+        assertEquals(Set.of(), older.related("event"));
+    }
+
+    @Test
     void refusesATableWhosePropagationRunsBetweenUnrelatedResources() {
         JsonNode broken = Json.parse("""
                 {"resources": {"event": {"triggers": ["create"]}, "ticket": {"triggers": ["create"], "related": []}},
