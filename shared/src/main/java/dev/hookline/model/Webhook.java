@@ -10,7 +10,8 @@ import java.util.Optional;
  * are only ever held sealed here; {@code version} drives optimistic concurrency (the ETag). {@code methodType}
  * is the HTTP method deliveries use, {@code POST} or {@code PUT}. {@code rateLimit} is the most deliveries per
  * second the webhook receives, 0 for no limit. {@code reference} and {@code referenceOrigin} tie the webhook to
- * a record elsewhere (Commerce Layer); null when not set.
+ * a record elsewhere (Commerce Layer); null when not set. {@code includeResources} names the related resources
+ * whose data its deliveries carry in {@code included} (Commerce Layer's {@code include_resources}); empty for none.
  */
 public record Webhook(
         String id,
@@ -28,6 +29,7 @@ public record Webhook(
         Map<String, String> metadata,
         String reference,
         String referenceOrigin,
+        List<String> includeResources,
         SecretRing secrets,
         long version,
         Instant createdAt,
@@ -45,6 +47,7 @@ public record Webhook(
         }
         events = List.copyOf(events);
         metadata = Map.copyOf(metadata);
+        includeResources = List.copyOf(includeResources);
     }
 
     public boolean deleted() {
@@ -96,6 +99,7 @@ public record Webhook(
         private Map<String, String> metadata;
         private String reference;
         private String referenceOrigin;
+        private List<String> includeResources;
         private SecretRing secrets;
         private long version;
         private Instant updatedAt;
@@ -117,6 +121,7 @@ public record Webhook(
             this.metadata = from.metadata;
             this.reference = from.reference;
             this.referenceOrigin = from.referenceOrigin;
+            this.includeResources = from.includeResources;
             this.secrets = from.secrets;
             this.version = from.version;
             this.updatedAt = from.updatedAt;
@@ -136,6 +141,7 @@ public record Webhook(
         public Builder metadata(Map<String, String> value) { this.metadata = value; return this; }
         public Builder reference(String value) { this.reference = value; return this; }
         public Builder referenceOrigin(String value) { this.referenceOrigin = value; return this; }
+        public Builder includeResources(List<String> value) { this.includeResources = value; return this; }
         public Builder secrets(SecretRing value) { this.secrets = value; return this; }
         public Builder deletedAt(Instant value) { this.deletedAt = value; return this; }
 
@@ -144,8 +150,8 @@ public record Webhook(
             this.version = from.version + 1;
             this.updatedAt = now;
             return new Webhook(from.id, from.companyId, name, description, url, methodType, events, identifier,
-                    triggeredByChildResources, retries, rateLimit, active, metadata, reference, referenceOrigin, secrets,
-                    version, from.createdAt, updatedAt, deletedAt);
+                    triggeredByChildResources, retries, rateLimit, active, metadata, reference, referenceOrigin,
+                    includeResources, secrets, version, from.createdAt, updatedAt, deletedAt);
         }
     }
 }

@@ -74,8 +74,13 @@ class FanoutServiceIT {
     }
 
     private ObjectNode ticketCreate() {
+        return sample("resource-event-ticket-create.json");
+    }
+
+    /** A sample producer event of this test's tenant, with a fresh event id. */
+    private ObjectNode sample(String file) {
         try {
-            ObjectNode event = (ObjectNode) Json.parse(Files.readString(RepoFiles.resolve("events/resource-event-ticket-create.json")));
+            ObjectNode event = (ObjectNode) Json.parse(Files.readString(RepoFiles.resolve("events/" + file)));
             event.put("company_id", company);
             event.put("event_id", "evt-" + UUID.randomUUID());
             return event;
@@ -152,6 +157,39 @@ class FanoutServiceIT {
         assertEquals("resource: Not a resource of the event catalogue.", message.messageAttributes().get("hookline-detail").stringValue());
         assertEquals("message-7", message.messageAttributes().get("hookline-source-message-id").stringValue());
         Instant.parse(message.messageAttributes().get("hookline-parked-at").stringValue());
+        assertEquals(List.of(), deliveries());
+    }
+
+    @Test
+    void anEventsIncludedResourcesTravelInEachOfItsDeliveriesForTheDeliveryFunctionToChooseFrom() {
+        String orders = webhook("""
+                {"name": "orders", "url": "https://hooks.example.com/in", "events": ["order.create"],
+                 "include_resources": ["shop"]}""");
+        String events = webhook("[\"event.create\"]", "", true);
+        ObjectNode event = sample("resource-event-order-create.json");
+
+        assertEquals(new FannedOut(event.get("event_id").asText(), 0, 2, false), process(Json.write(event)));
+
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(Map.of(orders, "order/direct", events, "event/propagated"), byWebhook(deliveries));
+        for (JsonNode delivery : deliveries) {
+            assertEquals(event.get("included"), delivery.get("payload").get("included"));
+        }
+    }
+
+    @Test
+    void anEventIncludingAResourceItsResourceDoesNotRelateToIsParkedNamingIt() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode event = ticketCreate();
+        ((ObjectNode) event.get("related")).put("shop", "shop-1");
+        event.set("included", Json.parse("{\"shop\": {\"name\": \"Box office\"}}"));
+
+        assertEquals(new Parked("invalid_field"), process(Json.write(event)));
+
+        List<Message> parked = stack.drain(queues.parking());
+        assertEquals(1, parked.size());
+        assertEquals("included.shop: Not a resource the event catalogue relates to ticket.",
+                parked.get(0).messageAttributes().get("hookline-detail").stringValue());
         assertEquals(List.of(), deliveries());
     }
 

@@ -42,7 +42,7 @@ class SubscriptionMatcherTest {
 
     private static ResourceEvent event(String type, String resourceId, Map<String, String> related) {
         return new ResourceEvent("evt-1", COMPANY, EventType.parse(type), resourceId, related,
-                Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.empty());
+                Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.empty(), Map.of());
     }
 
     private static List<Subscription> matches(InMemoryIndex index, ResourceEvent event) {

@@ -36,7 +36,7 @@ class WebhookRequestsTest {
     private static Webhook existing(List<EventType> events) {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company", "name", null, "https://hooks.example.com/x",
-                Webhook.POST, events, null, false, 3, 0, true, Map.of(), null, null, SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
+                Webhook.POST, events, null, false, 3, 0, true, Map.of(), null, null, List.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
     }
 
     @Test
@@ -49,6 +49,7 @@ class WebhookRequestsTest {
         assertEquals("POST", parsed.methodType(), "POST unless PUT is asked for");
         assertEquals(null, parsed.reference());
         assertEquals(null, parsed.referenceOrigin());
+        assertEquals(List.of(), parsed.includeResources(), "no included resources unless asked for");
         assertTrue(parsed.active());
         assertEquals(List.of(EventType.parse("order.paid"), EventType.parse("order.create")), parsed.events());
         assertTrue(parsed.customSecret().isEmpty());
@@ -199,6 +200,69 @@ class WebhookRequestsTest {
         ApiException e = assertThrows(ApiException.class,
                 () -> requests.applyPatch(webhook, Json.parse("{\"method_type\": %s}".formatted(json))));
         assertEquals(List.of("method_type:invalid_value"), e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
+    @Test
+    void acceptsIncludeResourcesRelatedToTheEventsThatReachTheWebhook() {
+        assertEquals(List.of("shop", "event"), requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["order.create"],
+                 "include_resources": ["shop", "event"]}""")).includeResources());
+        assertEquals(List.of("event"), requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "event", "trigger": "create",
+                 "triggered_by_child_resources": true, "include_resources": ["event"]}""")).includeResources(),
+                "a propagated ticket.create carries its event");
+        for (String none : List.of("null", "[]")) {
+            assertEquals(List.of(), requests.parseCreate(Json.parse("""
+                    {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "include_resources": %s}"""
+                    .formatted(none))).includeResources());
+        }
+    }
+
+    @ParameterizedTest(name = "include_resources {0}")
+    @CsvSource(delimiter = '|', value = {
+            "\"event\"|include_resources:invalid_type",
+            "{}|include_resources:invalid_type",
+            "[1]|include_resources[0]:invalid_type",
+            "[\"venue\"]|include_resources[0]:unknown_resource",
+            "[\"event\", \"event\"]|include_resources[1]:duplicate",
+            "[\"shop\"]|include_resources[0]:unrelated_resource",
+            "[\"event\", \"ticket\", \"shop\"]|include_resources[1]:unrelated_resource include_resources[2]:unrelated_resource",
+            "[\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\"]|include_resources:out_of_range"})
+    void refusesIncludeResourcesThatAreNotResourcesRelatedToTheWebhooksEvents(String json, String expected) {
+        assertEquals(List.of(expected.split(" ")), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "include_resources": %s}"""
+                .formatted(json)));
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create")));
+        ApiException e = assertThrows(ApiException.class,
+                () -> requests.applyPatch(webhook, Json.parse("{\"include_resources\": %s}".formatted(json))));
+        assertEquals(List.of(expected.split(" ")), e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
+    @Test
+    void aPatchChecksTheIncludedResourcesAgainstTheEventsAndPropagationItLeaves() {
+        Webhook orders = existing(List.of(EventType.parse("order.create"))).toBuilder()
+                .includeResources(List.of("shop")).revise(Instant.now());
+        assertEquals(List.of("shop"), requests.applyPatch(orders, Json.parse("{\"name\": \"renamed\"}"))
+                .revise(Instant.now()).includeResources(), "absent keeps the list");
+        assertEquals(List.of(), requests.applyPatch(orders, Json.parse("{\"include_resources\": null}"))
+                .revise(Instant.now()).includeResources(), "null clears it");
+
+        ApiException moved = assertThrows(ApiException.class,
+                () -> requests.applyPatch(orders, Json.parse("{\"events\": [\"ticket.create\"]}")));
+        assertEquals(List.of("include_resources:unrelated_resource"),
+                moved.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList(), "no ticket event relates to a shop");
+        assertTrue(moved.fieldErrors().get(0).message().contains("'shop'"), moved.fieldErrors().get(0).message());
+        Webhook both = requests.applyPatch(orders, Json.parse("""
+                {"events": ["ticket.create"], "include_resources": ["event"]}""")).revise(Instant.now());
+        assertEquals(List.of("event"), both.includeResources());
+
+        Webhook propagated = existing(List.of(EventType.parse("event.create"))).toBuilder()
+                .triggeredByChildResources(true).includeResources(List.of("event")).revise(Instant.now());
+        ApiException stopped = assertThrows(ApiException.class, () -> requests.applyPatch(propagated,
+                Json.parse("{\"triggered_by_child_resources\": false}")));
+        assertEquals(List.of("include_resources:unrelated_resource"),
+                stopped.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList(),
+                "without propagation only event events reach it, and they relate to nothing");
     }
 
     @ParameterizedTest(name = "U+{0}")

@@ -360,6 +360,31 @@ class WebhookServiceIT {
         assertEquals("POST", store.find("company-method-type", plain.id()).orElseThrow().methodType());
     }
 
+    @Test
+    void includedResourcesAreStoredOnlyWhenAskedForAndAnItemWithoutThemIncludesNothing() {
+        Principal admin = TestStack.admin("company-include");
+        Webhook plain = webhooks.create(admin, ticketWebhook("includes nothing"), Optional.empty()).webhook();
+        assertEquals(List.of(), plain.includeResources());
+        assertFalse(storedItem(plain.id()).containsKey("include_resources"), "nothing included is no attribute");
+        assertEquals(0, WebhookJson.render(webhooks.get(admin, plain.id())).get("include_resources").size());
+
+        ObjectNode request = ticketWebhook("includes its event");
+        request.putArray("include_resources").add("event");
+        Webhook including = webhooks.create(admin, request, Optional.empty()).webhook();
+        assertEquals(List.of("event"), storedItem(including.id()).get("include_resources").l().stream().map(AttributeValue::s).toList());
+        assertEquals(List.of("event"), store.find("company-include", including.id()).orElseThrow().includeResources());
+        assertEquals(Json.parse("[\"event\"]"), WebhookJson.render(webhooks.get(admin, including.id())).get("include_resources"));
+
+        webhooks.update(admin, including.id(), body("{\"name\": \"still including\"}"), Optional.empty());
+        assertEquals(List.of("event"), webhooks.get(admin, including.id()).includeResources(), "absent leaves it as it is");
+        ApiException moved = assertThrows(ApiException.class, () -> webhooks.update(admin, including.id(),
+                body("{\"resource\": \"event\"}"), Optional.empty()));
+        assertEquals("include_resources", moved.fieldErrors().get(0).field(), "an event.create relates to nothing");
+        webhooks.update(admin, including.id(), body("{\"include_resources\": []}"), Optional.empty());
+        assertFalse(storedItem(including.id()).containsKey("include_resources"));
+        assertEquals(List.of(), store.find("company-include", including.id()).orElseThrow().includeResources());
+    }
+
     /** The webhook's own item as stored; its index entries carry {@code webhook_id}, not {@code id}. */
     private static Map<String, AttributeValue> storedItem(String webhookId) {
         List<Map<String, AttributeValue>> items = stack.clients().dynamoDb().scan(request -> request

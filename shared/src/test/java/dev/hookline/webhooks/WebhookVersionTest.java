@@ -24,7 +24,8 @@ class WebhookVersionTest {
     private static Webhook webhook() {
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company-1", "Tickets", null,
                 "https://hooks.example.com/in", Webhook.POST, List.of(new EventType("ticket", "create")), null, false, 3,
-                0, true, Map.of("team", "ops", "env", "prod"), null, null, SecretRing.of(SEALED), 1, CREATED, CREATED, null);
+                0, true, Map.of("team", "ops", "env", "prod"), null, null, List.of(), SecretRing.of(SEALED), 1, CREATED, CREATED,
+                null);
     }
 
     @Test
@@ -40,6 +41,7 @@ class WebhookVersionTest {
                  "triggered_by_child_resources": {"from": null, "to": false},
                  "retries": {"from": null, "to": 3},
                  "active": {"from": null, "to": true},
+                 "include_resources": {"from": null, "to": []},
                  "metadata.env": {"from": null, "to": "prod"},
                  "metadata.team": {"from": null, "to": "ops"}}"""), version.changes());
         assertEquals(1, version.version());
