@@ -168,7 +168,11 @@ public final class DeliveryService {
                 try {
                     incoming = DeliveryMessages.parse(message.body());
                 } catch (InvalidMessage | IllegalArgumentException | DateTimeException e) {
-                    deadLetter(message.body(), "invalid message: " + (e instanceof InvalidMessage ? e.getMessage() : "bad field"), 0, null);
+                    String reason = "invalid message: " + (e instanceof InvalidMessage ? e.getMessage() : "bad field");
+                    deadLetter(message.body(), reason, 0, null);
+                    // Only Hookline writes this queue: an invalid message is its own bug (InvalidDeliveryMessagesAlarm).
+                    Log.emit(Log.metric(Log.error("Invalid delivery message dead-lettered").put("reason", reason)
+                            .put("message_id", message.messageId()), "InvalidDeliveryMessages", received));
                     invalid.put(message.messageId(), Outcome.INVALID);
                     continue;
                 }
@@ -232,7 +236,7 @@ public final class DeliveryService {
                 Thread.currentThread().interrupt();
                 slot.result = Result.of(Outcome.ERROR);
             } catch (ExecutionException e) {
-                Log.error("Delivery failed unexpectedly", e.getCause());
+                systemError("Delivery failed unexpectedly", e.getCause());
                 slot.result = Result.of(Outcome.ERROR);
             }
         }
@@ -392,7 +396,7 @@ public final class DeliveryService {
             ObjectNode line = line(Log.warn("Attempt of an already ended delivery not recorded"), message);
             line.put("recorded", written instanceof DeliveryLog.AlreadyEnded ended ? ended.status().wire() : "superseded");
             line.put("status", result.status());
-            metric(line, "RepeatedAttempts", done);
+            Log.metric(line, "RepeatedAttempts", done);
             Log.emit(line);
             return Result.of(Outcome.DUPLICATE);
         }
@@ -408,6 +412,9 @@ public final class DeliveryService {
             line.put("outcome", outcome.outcome().name().toLowerCase(Locale.ROOT));
             if (outcome.retryDelay() != null) {
                 line.put("retry_in_s", outcome.retryDelay().toSeconds());
+            }
+            if (decision instanceof RetryPolicy.GiveUp && !message.test()) {
+                Log.metric(line, "DeliveriesDeadLettered", done); // a tenant's endpoint: the dashboard, not a page
             }
             Log.emit(line);
         }
@@ -467,7 +474,7 @@ public final class DeliveryService {
                 : "Duplicate of an ended or parked delivery dropped"), message);
         if (parked != DeliveryLog.Parked.NO) {
             line.put("reason", reason);
-            metric(line, "DeliveriesParked", now); // ParkedBacklogAlarm in template.yaml
+            Log.metric(line, "DeliveriesParked", now); // ParkedBacklogAlarm in template.yaml
         }
         Log.emit(line);
         if (parked == DeliveryLog.Parked.FROM_BACKOFF) {
@@ -520,7 +527,7 @@ public final class DeliveryService {
                 line.put("until", until.toString());
                 Log.emit(line);
             } catch (RuntimeException e) {
-                Log.error("Marking a slow endpoint failed", e);
+                systemError("Marking a slow endpoint failed", e);
             }
         });
     }
@@ -540,7 +547,7 @@ public final class DeliveryService {
             log.recordFirstSuccesses(successes.stream().map(slot -> slot.result.firstSuccess().delivery()).toList(),
                     successes.stream().map(slot -> slot.result.firstSuccess().attempt()).toList(), clock.instant());
         } catch (RuntimeException e) {
-            Log.error("Recording delivered deliveries failed; their messages stay queued", e);
+            systemError("Recording delivered deliveries failed; their messages stay queued", e);
             successes.forEach(slot -> slot.result = Result.of(Outcome.ERROR));
         }
     }
@@ -703,7 +710,7 @@ public final class DeliveryService {
                     Log.emit(Log.warn("Backoff not set on some messages").put("failed", response.failed().size()));
                 }
             } catch (RuntimeException e) {
-                Log.error("ChangeMessageVisibilityBatch failed", e);
+                systemError("ChangeMessageVisibilityBatch failed", e);
             }
         }
     }
@@ -725,7 +732,7 @@ public final class DeliveryService {
                         out.add(copy.copy().toJson(), copy.delay(), copy.copy().companyId())));
                 out.finish();
             } catch (RuntimeException e) {
-                Log.error("Sending deliveries on as messages of their own failed; their messages stay queued", e);
+                systemError("Sending deliveries on as messages of their own failed; their messages stay queued", e);
                 messages.keySet().forEach(messageId -> sent.put(messageId, false));
             }
         });
@@ -888,15 +895,12 @@ public final class DeliveryService {
         batchSender.send(config.deadLetterQueueUrl(), body, attributes);
     }
 
-    /** CloudWatch embedded metric format: the log line becomes a metric, without a PutMetricData call. */
-    private static void metric(ObjectNode line, String name, Instant at) {
-        ObjectNode aws = line.putObject("_aws");
-        aws.put("Timestamp", at.toEpochMilli());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", "Hookline");
-        directive.putArray("Dimensions").addArray();
-        directive.putArray("Metrics").addObject().put("Name", name).put("Unit", "Count");
-        line.put(name, 1);
+    /**
+     * A failure of Hookline's own (DynamoDB, SQS, a bug), not of an endpoint: logged and counted as
+     * DeliverySystemErrors, which DeliverySystemErrorsAlarm in template.yaml watches.
+     */
+    private void systemError(String message, Throwable failure) {
+        Log.emit(Log.metric(Log.failure(message, failure), "DeliverySystemErrors", clock.instant()));
     }
 
     private static MessageAttributeValue text(String value) {

@@ -11,6 +11,9 @@ import java.time.Instant;
  */
 public final class Log {
 
+    /** The CloudWatch namespace of every metric Hookline emits; template.yaml's alarms and dashboard read it. */
+    public static final String NAMESPACE = "Hookline";
+
     private Log() {
     }
 
@@ -37,6 +40,11 @@ public final class Log {
      * the body it choked on, which may hold a signing secret), so they stay out of the logs.
      */
     public static void error(String message, Throwable failure) {
+        emit(failure(message, failure));
+    }
+
+    /** The entry {@link #error(String, Throwable)} writes, for callers that add fields (or a metric) first. */
+    public static ObjectNode failure(String message, Throwable failure) {
         ObjectNode entry = error(message);
         entry.put("error_class", failure.getClass().getName());
         StringBuilder trace = new StringBuilder();
@@ -44,7 +52,23 @@ public final class Log {
             trace.append(frame).append('\n');
         }
         entry.put("stack_trace", trace.toString());
-        emit(entry);
+        return entry;
+    }
+
+    /**
+     * Makes {@code entry} count one of metric {@code name} in namespace Hookline, by CloudWatch embedded metric format:
+     * CloudWatch Logs extracts it from the line, without a PutMetricData call. No dimensions: per-tenant views come
+     * from the line's own fields (company_id, webhook_id), by Contributor Insights and Logs Insights (docs/operations.md).
+     */
+    public static ObjectNode metric(ObjectNode entry, String name, Instant at) {
+        ObjectNode aws = entry.putObject("_aws");
+        aws.put("Timestamp", at.toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", NAMESPACE);
+        directive.putArray("Dimensions").addArray();
+        directive.putArray("Metrics").addObject().put("Name", name).put("Unit", "Count");
+        entry.put(name, 1);
+        return entry;
     }
 
     private static ObjectNode entry(String level, String message) {

@@ -1,6 +1,7 @@
 package dev.hookline.delivery.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookline.delivery.DeliveryConfig;
@@ -103,8 +104,12 @@ class DeliveryTemplateTest {
     }
 
     @Test
-    void alarmsWatchTheDeadLetterQueueAndTheParkedBacklog() {
-        assertEquals("AWS::CloudWatch::Alarm", ((Map<?, ?>) resources.get("DeliveryDeadLetterAlarm")).get("Type"));
+    void alarmsWatchSystemFailuresAndTheParkedBacklogButNotOneTenantsDeadLetters() {
+        assertEquals("DeliverySystemErrors", properties("DeliverySystemErrorsAlarm").get("MetricName"));
+        assertEquals("InvalidDeliveryMessages", properties("InvalidDeliveryMessagesAlarm").get("MetricName"));
         assertEquals("DeliveriesParked", properties("ParkedBacklogAlarm").get("MetricName"));
+        resources.values().stream().map(r -> (Map<?, ?>) r).filter(r -> "AWS::CloudWatch::Alarm".equals(r.get("Type")))
+                .forEach(alarm -> assertFalse(String.valueOf(alarm.get("Properties")).contains("DeliveryDeadLetterQueue"),
+                        "a tenant's dead endpoint fills the delivery DLQ: it must not page"));
     }
 }

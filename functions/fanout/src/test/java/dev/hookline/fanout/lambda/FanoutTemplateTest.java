@@ -58,12 +58,13 @@ class FanoutTemplateTest {
         Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) function.get("Environment")).get("Variables");
         assertEquals(Map.of("INGEST_QUEUE_URL", "IngestQueue", "DELIVERY_QUEUE_URL", "DeliveryQueue",
                 "PARKING_QUEUE_URL", "ParkingQueue"), variables);
-        List<?> sendPolicies = ((List<?>) function.get("Policies")).stream()
-                .map(policy -> ((Map<?, ?>) policy).get("SQSSendMessagePolicy"))
-                .filter(policy -> policy != null)
-                .map(policy -> ((Map<?, ?>) policy).get("QueueName"))
+        List<?> sendTo = ((List<?>) function.get("Policies")).stream()
+                .flatMap(policy -> ((List<?>) ((Map<?, ?>) policy).get("Statement")).stream())
+                .map(statement -> (Map<?, ?>) statement)
+                .filter(statement -> "sqs:SendMessage".equals(statement.get("Action")))
+                .flatMap(statement -> ((List<?>) statement.get("Resource")).stream())
                 .toList();
-        assertEquals(List.of("DeliveryQueue.QueueName", "ParkingQueue.QueueName", "IngestQueue.QueueName"), sendPolicies);
+        assertEquals(List.of("DeliveryQueue.Arn", "ParkingQueue.Arn", "IngestQueue.Arn"), sendTo);
     }
 
     @Test
