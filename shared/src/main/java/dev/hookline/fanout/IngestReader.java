@@ -249,7 +249,7 @@ public final class IngestReader {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!"update".equals(trigger)) {
+        if (!EventType.UPDATE.equals(trigger)) {
             errors.add(new FieldError("changes", "invalid_field", "Only update events carry changes."));
             return null;
         }

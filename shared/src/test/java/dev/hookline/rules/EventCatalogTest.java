@@ -68,6 +68,49 @@ class EventCatalogTest {
     }
 
     @Test
+    void derivedTypesAreSubscribableNamedUpdatesOfTheirResource() {
+        EventType soldOut = EventType.parse("ticket.sold_out");
+        assertTrue(catalog.isSubscribable(soldOut));
+        assertFalse(catalog.isEmitted(soldOut), "producers send ticket.update");
+        assertTrue(catalog.subscribableTriggers().containsAll(java.util.Set.of("update", "sold_out", "price_changed")));
+        assertFalse(catalog.triggers().contains("sold_out"), "triggers stay what producers may send");
+        assertEquals(List.of("ticket.sold_out", "ticket.price_changed"), catalog.derivedFrom(EventType.parse("ticket.update"))
+                .stream().map(derived -> derived.type().toString()).toList());
+        assertEquals(List.of(), catalog.derivedFrom(EventType.parse("ticket.create")));
+    }
+
+    @Test
+    void servesTheDerivedTypesWithTheirBaseAndChangeFilter() {
+        JsonNode soldOut = catalog.toJson().get("derived").get(0);
+        assertEquals(Json.parse("""
+                {"type": "ticket.sold_out", "resource": "ticket", "trigger": "sold_out", "base": "ticket.update",
+                 "description": "A ticket type sold out: an update that changed its status to sold_out.",
+                 "change_filter": [{"field": "status", "to": "sold_out"}]}"""), soldOut);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a trigger's name|{\"type\": \"ticket.create\", \"change_filter\": [{\"field\": \"status\"}]}",
+            "a resource without updates|{\"type\": \"order.refunded\", \"change_filter\": [{\"field\": \"status\"}]}",
+            "an unknown resource|{\"type\": \"invoice.sent\", \"change_filter\": [{\"field\": \"status\"}]}",
+            "no change filter|{\"type\": \"ticket.touched\"}",
+            "a malformed change filter|{\"type\": \"ticket.touched\", \"change_filter\": [{\"to\": 1}]}"})
+    void refusesDerivedTypesThatAreNotNewNamesForFilteredUpdates(String problem, String row) {
+        JsonNode broken = Json.parse("""
+                {"resources": {"ticket": {"triggers": ["create", "update"]}, "order": {"triggers": ["create"]}},
+                 "derived": [%s]}""".formatted(row));
+        assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(broken));
+    }
+
+    @Test
+    void refusesTwoDerivedTypesOfOneName() {
+        String row = "{\"type\": \"ticket.sold_out\", \"change_filter\": [{\"field\": \"status\"}]}";
+        JsonNode broken = Json.parse("""
+                {"resources": {"ticket": {"triggers": ["update"]}}, "derived": [%s, %s]}""".formatted(row, row));
+        assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(broken));
+    }
+
+    @Test
     void refusesATableWhosePropagationNamesAnUnknownResource() {
         JsonNode broken = Json.parse("""
                 {"resources": {"event": {"triggers": ["create"]}},

@@ -3,6 +3,7 @@ package dev.hookline.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
@@ -65,7 +66,7 @@ class WebhookStoreTransactionTest {
 
     private static Webhook webhook() {
         return new Webhook("wh_1", "company-1", "hook", null, "https://hooks.example.com/in", Webhook.POST,
-                List.of(new EventType("ticket", "create")), null, false, 3, 0, true, Map.of(), null, null,
+                List.of(new EventType("ticket", "create")), ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null,
                 new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 1, NOW, NOW, null);
     }
 
@@ -92,7 +93,7 @@ class WebhookStoreTransactionTest {
     void aChangeThatLeavesTheIndexAloneStillIncrementsTheEpochSoCachedCopiesOfTheWebhookAreReadAgain() {
         ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb();
         Webhook renamed = new Webhook("wh_1", "company-1", "renamed", null, "https://hooks.example.com/in", Webhook.POST,
-                List.of(new EventType("ticket", "create")), null, false, 3, 0, true, Map.of(), null, null,
+                List.of(new EventType("ticket", "create")), ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null,
                 new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 2, NOW, NOW, null);
 
         new WebhookStore(dynamoDb, "webhooks").update(webhook(), renamed);
