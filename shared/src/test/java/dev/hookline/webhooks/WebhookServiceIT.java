@@ -12,6 +12,7 @@ import dev.hookline.auth.Principal;
 import dev.hookline.errors.ApiException;
 import dev.hookline.errors.FieldError;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.Webhook;
 import dev.hookline.signing.StandardWebhooks;
@@ -356,6 +357,55 @@ class WebhookServiceIT {
         stack.clients().dynamoDb().putItem(r -> r.tableName(stack.webhooksTable()).item(old));
         assertFalse(storedItem(plain.id()).containsKey("method_type"));
         assertEquals("POST", store.find("company-method-type", plain.id()).orElseThrow().methodType());
+    }
+
+    @Test
+    void aChangeFilterIsStoredShownAndCarriedByTheUpdateTypesIndexEntriesWhichFollowItsChanges() {
+        Principal admin = TestStack.admin("company-change-filter");
+        ObjectNode request = ticketWebhook("sold out or price");
+        request.remove(List.of("resource", "trigger"));
+        request.set("events", body("[\"ticket.create\", \"ticket.update\", \"ticket.sold_out\"]"));
+        request.set("change_filter", body("[{\"field\": \"status\", \"to\": \"sold_out\"}, {\"field\": \"price\"}]"));
+        request.put("triggered_by_child_resources", true);
+        Webhook webhook = webhooks.create(admin, request, Optional.empty()).webhook();
+        ChangeFilter filter = ChangeFilter.fromJson(request.get("change_filter"));
+
+        assertEquals(filter, store.find("company-change-filter", webhook.id()).orElseThrow().changeFilter());
+        assertEquals(request.get("change_filter"), WebhookJson.render(webhooks.get(admin, webhook.id())).get("change_filter"));
+        assertEquals(filter, entry("company-change-filter", "ticket.update", false).changeFilter());
+        assertEquals(filter, entry("company-change-filter", "ticket.update", true).changeFilter());
+        assertTrue(entry("company-change-filter", "ticket.create", false).changeFilter().isNone(), "creates are not filtered");
+        assertTrue(entry("company-change-filter", "ticket.sold_out", false).changeFilter().isNone(),
+                "a derived type's filter is the catalogue's, applied when matching");
+
+        // Only the filter changes: the entries keep their keys, and still must be rewritten.
+        webhooks.update(admin, webhook.id(), body("{\"change_filter\": [{\"field\": \"capacity\"}]}"), Optional.empty());
+        assertEquals(ChangeFilter.fromJson(body("[{\"field\": \"capacity\"}]")),
+                entry("company-change-filter", "ticket.update", false).changeFilter());
+        webhooks.update(admin, webhook.id(), body("{\"name\": \"still filtered\"}"), Optional.empty());
+        assertFalse(webhooks.get(admin, webhook.id()).changeFilter().isNone(), "absent leaves it as it is");
+        webhooks.update(admin, webhook.id(), body("{\"change_filter\": null}"), Optional.empty());
+        assertTrue(entry("company-change-filter", "ticket.update", true).changeFilter().isNone());
+        assertFalse(storedItem(webhook.id()).containsKey("change_filter"), "no filter is no attribute");
+        assertTrue(WebhookJson.render(webhooks.get(admin, webhook.id())).get("change_filter").isNull());
+    }
+
+    @Test
+    void anInvalidChangeFilterIsRefusedWithTheOffendingField() {
+        ApiException e = assertThrows(ApiException.class, () -> webhooks.create(TestStack.admin("company-bad-filter"), body("""
+                {"name": "n", "url": "https://hooks.example.com/in", "resource": "ticket", "trigger": "create",
+                 "change_filter": [{"field": "status", "to": {"nested": true}}]}"""), Optional.empty()));
+        assertEquals(422, e.status());
+        assertEquals(List.of("change_filter[0].to:invalid_type"),
+                e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
+    /** The one index entry of {@code company}'s only webhook on {@code type}. */
+    private static WebhookStore.Subscription entry(String company, String type, boolean viaPropagation) {
+        List<WebhookStore.Subscription> entries = new ArrayList<>();
+        store.subscriptions(company, EventType.parse(type), null, viaPropagation, null).forEachRemaining(entries::add);
+        assertEquals(1, entries.size());
+        return entries.get(0);
     }
 
     /** The webhook's own item as stored; its index entries carry {@code webhook_id}, not {@code id}. */
