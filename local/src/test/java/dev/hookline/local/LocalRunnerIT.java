@@ -159,6 +159,13 @@ class LocalRunnerIT {
     @Test
     void anUpdateReachesOnlyTheWebhooksWhoseChangeFilterOrDerivedTypeItPasses() throws Exception {
         try (TestReceiver receiver = new TestReceiver()) {
+            HttpResponse<String> refused = send("POST", "/v1/webhooks", """
+                    {"name": "filtered creates", "url": "%s", "events": ["ticket.create"],
+                     "change_filter": [{"field": "status"}]}""".formatted(receiver.url()), apiKey);
+            assertEquals(422, refused.statusCode(), refused.body());
+            JsonNode problem = Json.parse(refused.body()).get("error").get("fields").get(0);
+            assertEquals("change_filter:conflicting_fields", problem.get("field").asText() + ":" + problem.get("code").asText());
+
             Map<String, String> paths = new TreeMap<>(); // webhook id → its receiver path
             for (String[] webhook : new String[][] {
                     {"/sold-out", "\"events\": [\"ticket.update\"], \"change_filter\": [{\"field\": \"status\", \"to\": \"sold_out\"}]"},

@@ -14,6 +14,11 @@ public record EventType(String resource, String trigger) implements Comparable<E
         return new EventType(value.substring(0, dot), value.substring(dot + 1));
     }
 
+    /** Whether events of this type carry {@code changes}, which change filters select on. */
+    public boolean isUpdate() {
+        return UPDATE.equals(trigger);
+    }
+
     @Override
     public String toString() {
         return resource + "." + trigger;

@@ -67,7 +67,7 @@ public record Webhook(
      * none on the others (derived types carry theirs in the catalogue).
      */
     public ChangeFilter changeFilter(EventType type) {
-        return EventType.UPDATE.equals(type.trigger()) ? changeFilter : ChangeFilter.NONE;
+        return type.isUpdate() ? changeFilter : ChangeFilter.NONE;
     }
 
     public Optional<String> identifierFilter() {
@@ -157,8 +157,8 @@ public record Webhook(
             this.version = from.version + 1;
             this.updatedAt = now;
             return new Webhook(from.id, from.companyId, name, description, url, methodType, events, changeFilter,
-                    identifier, triggeredByChildResources, retries, rateLimit, active, metadata, reference, referenceOrigin, secrets,
-                    version, from.createdAt, updatedAt, deletedAt);
+                    identifier, triggeredByChildResources, retries, rateLimit, active, metadata, reference,
+                    referenceOrigin, secrets, version, from.createdAt, updatedAt, deletedAt);
         }
     }
 }

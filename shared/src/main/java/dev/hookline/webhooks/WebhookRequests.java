@@ -45,8 +45,8 @@ public final class WebhookRequests {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
     private static final Set<String> WRITABLE = Set.of("name", "description", "url", "method_type", "resource",
-            "trigger", "events", "change_filter", "identifier", "triggered_by_child_resources", "retries", "rate_limit", "active",
-            "metadata", "reference", "reference_origin", "secret");
+            "trigger", "events", "change_filter", "identifier", "triggered_by_child_resources", "retries",
+            "rate_limit", "active", "metadata", "reference", "reference_origin", "secret");
     private static final Set<String> READ_ONLY = Set.of("id", "guid", "company_id", "created_at", "updated_at",
             "deleted_at", "version", "invocations", "nonce");
 
@@ -56,8 +56,9 @@ public final class WebhookRequests {
      * {@code customSecret} is empty when Hookline should generate one.
      */
     public record NewWebhook(String name, String description, String url, String methodType, List<EventType> events,
-            ChangeFilter changeFilter, String identifier, boolean triggeredByChildResources, int retries, int rateLimit, boolean active,
-            Map<String, String> metadata, String reference, String referenceOrigin, Optional<String> customSecret) {
+            ChangeFilter changeFilter, String identifier, boolean triggeredByChildResources, int retries, int rateLimit,
+            boolean active, Map<String, String> metadata, String reference, String referenceOrigin,
+            Optional<String> customSecret) {
     }
 
     private final EventCatalog catalog;
@@ -100,8 +101,8 @@ public final class WebhookRequests {
         }
         reader.throwIfInvalid();
         return new NewWebhook(name, description, url, methodType == null ? Webhook.POST : methodType, events,
-                changeFilter, identifier, Boolean.TRUE.equals(propagate), retries == null ? DEFAULT_RETRIES : retries, rateLimit,
-                active == null || active, metadata == null ? Map.of() : metadata, reference, referenceOrigin,
+                changeFilter, identifier, Boolean.TRUE.equals(propagate), retries == null ? DEFAULT_RETRIES : retries,
+                rateLimit, active == null || active, metadata == null ? Map.of() : metadata, reference, referenceOrigin,
                 Optional.ofNullable(secret));
     }
 
@@ -181,11 +182,13 @@ public final class WebhookRequests {
             return ChangeFilter.NONE;
         }
         if (!node.isArray()) {
-            reader.error("change_filter", FieldCode.INVALID_TYPE, "Expected an array of {\"field\", \"from\", \"to\"} conditions, or null.");
+            reader.error("change_filter", FieldCode.INVALID_TYPE,
+                    "Expected an array of {\"field\", \"from\", \"to\"} conditions, or null.");
             return ChangeFilter.NONE;
         }
         if (node.isEmpty() || node.size() > MAX_CHANGE_CONDITIONS) {
-            reader.error("change_filter", FieldCode.OUT_OF_RANGE, "Give 1 to " + MAX_CHANGE_CONDITIONS + " conditions, or null for none.");
+            reader.error("change_filter", FieldCode.OUT_OF_RANGE,
+                    "Give 1 to " + MAX_CHANGE_CONDITIONS + " conditions, or null for none.");
             return ChangeFilter.NONE;
         }
         Set<ChangeFilter.Condition> conditions = new LinkedHashSet<>();
@@ -257,7 +260,7 @@ public final class WebhookRequests {
      * webhook with a filter needs one. The error names what the request changed: the filter or the events.
      */
     private static void requireUpdateEvent(FieldReader reader, List<EventType> events, ChangeFilter changeFilter) {
-        if (changeFilter.isNone() || events.stream().anyMatch(type -> EventType.UPDATE.equals(type.trigger()))) {
+        if (changeFilter.isNone() || events.stream().anyMatch(EventType::isUpdate)) {
             return;
         }
         String field = reader.has("change_filter") ? "change_filter" : reader.has("events") ? "events" : "trigger";
@@ -357,7 +360,8 @@ public final class WebhookRequests {
             known = false;
         }
         if (!catalog.subscribableTriggers().contains(trigger)) {
-            reader.error("trigger", FieldCode.UNKNOWN_TRIGGER, "Unknown trigger; one of " + catalog.subscribableTriggers() + ".");
+            reader.error("trigger", FieldCode.UNKNOWN_TRIGGER,
+                    "Unknown trigger; one of " + catalog.subscribableTriggers() + ".");
             known = false;
         }
         EventType type = new EventType(resource, trigger);

@@ -251,6 +251,7 @@ class RegistryHandlersIT {
         APIGatewayV2HTTPResponse response = invoke(eventTypes, event("list-event-types.json"));
         assertEquals(200, response.getStatusCode());
         assertEquals(8, body(response).get("propagation").size());
+        assertEquals("ticket.sold_out", body(response).get("derived").get(0).get("type").asText());
     }
 
     @Test
