@@ -127,6 +127,26 @@ class LocalRunnerIT {
     }
 
     @Test
+    void servesAWebhooksVersionHistoryNamingTheMintedKeyById() throws Exception {
+        HttpResponse<String> created = send("POST", "/v1/webhooks", """
+                {"name": "versioned", "url": "http://127.0.0.1:9000/hook", "resource": "ticket", "trigger": "create"}""", apiKey);
+        String path = "/v1/webhooks/" + Json.parse(created.body()).get("id").asText();
+        assertEquals(200, send("PATCH", path, "{\"retries\": 5}", apiKey).statusCode());
+        assertEquals(204, send("DELETE", path, null, apiKey).statusCode());
+
+        HttpResponse<String> history = send("GET", path + "/versions", null, apiKey);
+
+        assertEquals(200, history.statusCode(), history.body());
+        JsonNode versions = Json.parse(history.body()).get("data");
+        assertEquals(List.of("delete", "update", "create"), List.of(versions.get(0).get("action").asText(),
+                versions.get(1).get("action").asText(), versions.get(2).get("action").asText()));
+        assertEquals(5, versions.get(1).get("changes").get("retries").get("to").asInt());
+        String keyId = apiKey.split("_")[1];
+        assertEquals(keyId, versions.get(0).get("api_key_id").asText(), "the key's id");
+        assertFalse(history.body().contains(apiKey), "never the key");
+    }
+
+    @Test
     void sendEventDropsAProducerEventThatFansOutToTheTenantsWebhooks() throws Exception {
         // The delivery function consumes the delivery queue, so the event is followed to a receiver's inbox.
         try (TestReceiver receiver = new TestReceiver()) {

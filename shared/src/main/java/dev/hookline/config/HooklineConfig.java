@@ -1,7 +1,9 @@
 package dev.hookline.config;
 
 import dev.hookline.security.UrlGuard;
+import dev.hookline.storage.WebhookStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -10,13 +12,21 @@ import java.util.Optional;
  *
  * @param kekSecretId Secrets Manager secret holding the key-encryption keys (deployed stacks)
  * @param kekFile     local key file used instead when no secret is configured (local runner only)
+ * @param versionRetention how long webhook versions are kept (WEBHOOK_VERSION_RETENTION_DAYS)
  */
 public record HooklineConfig(
         String webhooksTable,
         String apiKeysTable,
         Optional<String> kekSecretId,
         Optional<Path> kekFile,
-        UrlGuard.Policy urlPolicy) {
+        UrlGuard.Policy urlPolicy,
+        Duration versionRetention) {
+
+    public HooklineConfig {
+        if (versionRetention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("WEBHOOK_VERSION_RETENTION_DAYS must be at least 1");
+        }
+    }
 
     public static HooklineConfig fromEnvironment() {
         Optional<String> secretId = Env.optional("KEK_SECRET_ID");
@@ -31,7 +41,9 @@ public record HooklineConfig(
                 Env.optional("API_KEYS_TABLE").orElse(""),
                 secretId,
                 file,
-                policy);
+                policy,
+                Duration.ofDays(Env.integer("WEBHOOK_VERSION_RETENTION_DAYS",
+                        (int) WebhookStore.DEFAULT_VERSION_RETENTION.toDays())));
     }
 
     public String requireWebhooksTable() {

@@ -62,7 +62,8 @@ public final class Services {
         this.urlGuard = new UrlGuard(config.urlPolicy(), resolver);
         this.dynamoDb = memoize(clients::dynamoDb);
         this.cipher = memoize(() -> new SecretCipher(keySource(config, clients, clock)));
-        this.webhookStore = memoize(() -> new WebhookStore(dynamoDb.get(), config.requireWebhooksTable()));
+        this.webhookStore = memoize(() -> new WebhookStore(dynamoDb.get(), config.requireWebhooksTable(),
+                config.versionRetention()));
         this.webhookService = memoize(() -> new WebhookService(webhookStore.get(),
                 new WebhookRequests(EventCatalog.standard(), urlGuard), cipher.get(), clock));
         this.apiKeyService = memoize(() -> new ApiKeyService(new ApiKeyStore(dynamoDb.get(), config.requireApiKeysTable()), clock));

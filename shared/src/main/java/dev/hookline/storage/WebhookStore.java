@@ -7,12 +7,15 @@ import static dev.hookline.storage.Attributes.number;
 import static dev.hookline.storage.Attributes.s;
 import static dev.hookline.storage.Attributes.string;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.json.Json;
 import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
 import dev.hookline.secrets.EncryptedSecret;
+import dev.hookline.webhooks.WebhookVersion;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,12 +45,16 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * pk                                   sk                          item
  * T#{company}                          W#{webhook id}              the webhook
  * T#{company}                          IDEM#{idempotency key}      a create's idempotency record (TTL)
+ * T#{company}                          V#{webhook id}#{version}    one change to the webhook (TTL; version 19 digits)
  * SUB#{company}#{resource}.{trigger}   {identifier|*}#{webhook id} direct subscription
  * PROP#{company}#{resource}.{trigger}  {identifier|*}#{webhook id} subscription through related resources
  * T#{company}                          INDEX_EPOCH                 the tenant epoch: +1 with every change of its webhooks
  * </pre>
  *
- * Only matchable (active, not deleted) webhooks have index entries, so fan-out needs no filter and no Scan. An
+ * Every write also puts the webhook's {@link WebhookVersion} in the same transaction, so its history can
+ * neither miss nor invent a change.
+ *
+ * <p>Only matchable (active, not deleted) webhooks have index entries, so fan-out needs no filter and no Scan. An
  * entry of an {@code update} type carries the webhook's change filter ({@code change_filter}, its JSON form), so
  * matching checks it without reading the webhook.
  * The tenant epoch lets containers cache a tenant's index and webhooks and still see every change at once:
@@ -58,10 +65,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class WebhookStore {
 
+    /** How long a webhook's versions are kept (DynamoDB TTL from the change) unless the deployment says otherwise. */
+    public static final Duration DEFAULT_VERSION_RETENTION = Duration.ofDays(90);
+
     /** DynamoDB's limit on items in one transaction. */
     private static final int MAX_TRANSACTION_ITEMS = 100;
     private static final String WEBHOOK_PREFIX = "W#";
     private static final String IDEMPOTENCY_PREFIX = "IDEM#";
+    private static final String VERSION_PREFIX = "V#";
     private static final String ANY_IDENTIFIER = "*";
     private static final String INDEX_EPOCH_KEY = "INDEX_EPOCH";
     /** Tries of a transaction that lost a race for the tenant epoch to another write of the same tenant. */
@@ -87,21 +98,23 @@ public final class WebhookStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final Duration versionRetention;
 
-    public WebhookStore(DynamoDbClient dynamoDb, String tableName) {
+    public WebhookStore(DynamoDbClient dynamoDb, String tableName, Duration versionRetention) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.versionRetention = versionRetention;
     }
 
     /**
-     * Upper bound of subscribed event types, so an update (webhook, epoch, old index out, new index in) fits one
-     * transaction.
+     * Upper bound of subscribed event types, so an update (webhook, its version, epoch, old index out, new index
+     * in) fits one transaction.
      */
     public static int maxEventsPerWebhook() {
         return (MAX_TRANSACTION_ITEMS - 3) / 4;
     }
 
-    public void create(Webhook webhook, Optional<IdempotencyRecord> idempotency) {
+    public void create(Webhook webhook, WebhookVersion version, Optional<IdempotencyRecord> idempotency) {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName)
                 .item(toItem(webhook))
@@ -113,6 +126,7 @@ public final class WebhookStore {
         Map<String, Map<String, AttributeValue>> index = indexKeys(webhook);
         index.forEach((key, item) -> writes.add(TransactWriteItem.builder()
                 .put(put -> put.tableName(tableName).item(item)).build()));
+        writes.add(putVersion(webhook.companyId(), version));
         writes.add(nextTenantEpoch(webhook.companyId()));
         try {
             transact(writes);
@@ -127,9 +141,9 @@ public final class WebhookStore {
 
     /**
      * Replaces {@code current} with {@code next} if nobody changed it since it was read, and moves its index
-     * entries in the same transaction.
+     * entries and records {@code version} in the same transaction.
      */
-    public void update(Webhook current, Webhook next) {
+    public void update(Webhook current, Webhook next, WebhookVersion version) {
         Map<String, Map<String, AttributeValue>> before = indexKeys(current);
         Map<String, Map<String, AttributeValue>> after = indexKeys(next);
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -149,6 +163,7 @@ public final class WebhookStore {
                 writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName).item(item)).build());
             }
         });
+        writes.add(putVersion(next.companyId(), version));
         writes.add(nextTenantEpoch(next.companyId()));
         try {
             transact(writes);
@@ -181,6 +196,10 @@ public final class WebhookStore {
                 }
             }
         }
+    }
+
+    private TransactWriteItem putVersion(String companyId, WebhookVersion version) {
+        return TransactWriteItem.builder().put(put -> put.tableName(tableName).item(toItem(companyId, version))).build();
     }
 
     private TransactWriteItem nextTenantEpoch(String companyId) {
@@ -273,6 +292,28 @@ public final class WebhookStore {
             }
             startKey = response.lastEvaluatedKey();
         }
+    }
+
+    /**
+     * A page of a webhook's versions, newest first. Strongly consistent, so a change just answered is listed.
+     * Versions past their retention stay listed until DynamoDB's TTL deletes them.
+     */
+    public Page<WebhookVersion> versions(String companyId, String webhookId, Optional<String> cursor, int limit) {
+        String prefix = versionPrefix(webhookId);
+        QueryRequest.Builder request = QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                .expressionAttributeValues(Map.of(":pk", s(tenantKey(companyId)), ":prefix", s(prefix)))
+                .scanIndexForward(false)
+                .consistentRead(true)
+                // One more than the page: a next cursor only when there is a next version.
+                .limit(limit + 1);
+        cursor.ifPresent(c -> request.exclusiveStartKey(
+                Map.of("pk", s(tenantKey(companyId)), "sk", s(Cursors.decode(c, prefix)))));
+        List<Map<String, AttributeValue>> items = dynamoDb.queryPaginator(request.build()).items().stream()
+                .limit(limit + 1L).toList();
+        List<Map<String, AttributeValue>> page = items.subList(0, Math.min(limit, items.size()));
+        return new Page<>(page.stream().map(WebhookStore::versionFromItem).toList(), items.size() > limit
+                ? Optional.of(Cursors.encode(string(page.getLast(), "sk"))) : Optional.empty());
     }
 
     public Optional<IdempotencyRecord> findIdempotencyRecord(String companyId, String key, Instant now) {
@@ -408,6 +449,30 @@ public final class WebhookStore {
 
     private static String tenantKey(String companyId) {
         return "T#" + companyId;
+    }
+
+    private static String versionPrefix(String webhookId) {
+        return VERSION_PREFIX + webhookId + "#";
+    }
+
+    /** Versions are zero-padded in the sort key, so its order is their order. */
+    private Map<String, AttributeValue> toItem(String companyId, WebhookVersion version) {
+        return Map.of(
+                "pk", s(tenantKey(companyId)),
+                "sk", s(versionPrefix(version.webhookId()) + "%019d".formatted(version.version())),
+                "webhook_id", s(version.webhookId()),
+                "version", n(version.version()),
+                "action", s(version.action().wire()),
+                "changed_at", instant(version.changedAt()),
+                "api_key_id", s(version.apiKeyId()),
+                "changes", s(Json.write(version.changes())),
+                "expires_at", n(version.changedAt().plus(versionRetention).getEpochSecond()));
+    }
+
+    private static WebhookVersion versionFromItem(Map<String, AttributeValue> item) {
+        return new WebhookVersion(string(item, "webhook_id"), number(item, "version", 0),
+                WebhookVersion.Action.parse(string(item, "action")), instant(item, "changed_at"),
+                string(item, "api_key_id"), (ObjectNode) Json.parse(string(item, "changes")));
     }
 
     private static Map<String, AttributeValue> toItem(String companyId, IdempotencyRecord record) {

@@ -55,6 +55,18 @@ public final class WebhookJson {
         return node;
     }
 
+    /** One entry of a webhook's version history; {@code changes} never holds a secret ({@link WebhookVersion}). */
+    public static ObjectNode renderVersion(WebhookVersion version) {
+        ObjectNode node = Json.object();
+        node.put("webhook_id", version.webhookId());
+        node.put("version", version.version());
+        node.put("action", version.action().wire());
+        node.put("changed_at", version.changedAt().toString());
+        node.put("api_key_id", version.apiKeyId());
+        node.set("changes", version.changes());
+        return node;
+    }
+
     /** Create and rotate responses: the webhook plus its new secret, the only time it is ever returned. */
     public static ObjectNode renderWithSecret(Webhook webhook, String secret) {
         ObjectNode node = render(webhook);

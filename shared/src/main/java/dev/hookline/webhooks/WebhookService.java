@@ -21,6 +21,7 @@ import dev.hookline.storage.ConcurrentModificationException;
 import dev.hookline.storage.Page;
 import dev.hookline.storage.WebhookStore;
 import dev.hookline.storage.WebhookStore.IdempotencyRecord;
+import dev.hookline.webhooks.WebhookVersion.Action;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -96,7 +97,7 @@ public final class WebhookService {
         Optional<IdempotencyRecord> record = idempotencyKey.map(key ->
                 new IdempotencyRecord(key, fingerprint, id, now.plus(IDEMPOTENCY_WINDOW)));
         try {
-            store.create(webhook, record);
+            store.create(webhook, WebhookVersion.of(Action.CREATE, principal.keyId(), null, webhook), record);
         } catch (WebhookStore.IdempotencyKeyTakenException e) {
             // A concurrent retry with the same key won the race: answer as it did.
             return replay(principal, idempotencyKey.orElseThrow(), fingerprint, now)
@@ -132,7 +133,7 @@ public final class WebhookService {
         Webhook current = visible(principal, webhookId);
         checkPrecondition(current, ifMatch);
         Webhook next = requests.applyPatch(current, body).revise(clock.instant());
-        return write(current, next);
+        return write(principal, Action.UPDATE, current, next);
     }
 
     /** Soft delete: out of the API and the subscription index at once; kept for the system's delivery history. */
@@ -141,7 +142,7 @@ public final class WebhookService {
         Webhook current = visible(principal, webhookId);
         checkPrecondition(current, ifMatch);
         Instant now = clock.instant();
-        write(current, current.toBuilder().deletedAt(now).revise(now));
+        write(principal, Action.DELETE, current, current.toBuilder().deletedAt(now).revise(now));
     }
 
     public WithSecret rotateSecret(Principal principal, String webhookId, Optional<String> ifMatch) {
@@ -151,8 +152,18 @@ public final class WebhookService {
         String secret = SigningSecrets.generate();
         Instant now = clock.instant();
         SecretRing ring = current.secrets().rotate(cipher.seal(secret, current.secretContext()), now);
-        Webhook next = write(current, current.toBuilder().secrets(ring).revise(now));
+        Webhook next = write(principal, Action.ROTATE_SECRET, current, current.toBuilder().secrets(ring).revise(now));
         return new WithSecret(next, secret, false);
+    }
+
+    /**
+     * A page of the webhook's versions, newest first. A deleted webhook's history stays readable (its last version
+     * is the delete) for as long as it is kept: this is where a tenant finds out which key deleted it.
+     */
+    public Page<WebhookVersion> versions(Principal principal, String webhookId, Optional<String> cursor, int limit) {
+        principal.require(Scope.READ);
+        Webhook webhook = stored(principal, webhookId).orElseThrow(WebhookService::notFound);
+        return store.versions(principal.companyId(), webhook.id(), cursor, limit);
     }
 
     /**
@@ -206,18 +217,25 @@ public final class WebhookService {
     }
 
     private Webhook visible(Principal principal, String webhookId) {
-        // Ids are UUIDs: anything else cannot exist, and never reaches DynamoDB.
-        if (webhookId == null || !WEBHOOK_ID.matcher(webhookId).matches()) {
-            throw ApiException.notFound("No webhook with this id.");
-        }
-        return store.find(principal.companyId(), webhookId)
-                .filter(webhook -> !webhook.deleted())
-                .orElseThrow(() -> ApiException.notFound("No webhook with this id."));
+        return stored(principal, webhookId).filter(webhook -> !webhook.deleted()).orElseThrow(WebhookService::notFound);
     }
 
-    private Webhook write(Webhook current, Webhook next) {
+    /** The tenant's webhook, soft-deleted included. */
+    private Optional<Webhook> stored(Principal principal, String webhookId) {
+        // Ids are UUIDs: anything else cannot exist, and never reaches DynamoDB.
+        if (webhookId == null || !WEBHOOK_ID.matcher(webhookId).matches()) {
+            return Optional.empty();
+        }
+        return store.find(principal.companyId(), webhookId);
+    }
+
+    private static ApiException notFound() {
+        return ApiException.notFound("No webhook with this id.");
+    }
+
+    private Webhook write(Principal principal, Action action, Webhook current, Webhook next) {
         try {
-            store.update(current, next);
+            store.update(current, next, WebhookVersion.of(action, principal.keyId(), current, next));
             return next;
         } catch (ConcurrentModificationException e) {
             throw ApiException.conflict(ErrorCode.CONCURRENT_MODIFICATION,

@@ -2,12 +2,15 @@ package dev.hookline.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
 import dev.hookline.secrets.EncryptedSecret;
+import dev.hookline.webhooks.WebhookVersion;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,8 +18,10 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -70,11 +75,20 @@ class WebhookStoreTransactionTest {
                 new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 1, NOW, NOW, null);
     }
 
+    private static WebhookStore store(ScriptedDynamoDb dynamoDb) {
+        return new WebhookStore(dynamoDb, "webhooks", WebhookStore.DEFAULT_VERSION_RETENTION);
+    }
+
+    private static void update(ScriptedDynamoDb dynamoDb, Webhook current, Webhook next) {
+        store(dynamoDb).update(current, next, WebhookVersion.of(WebhookVersion.Action.UPDATE, "key-1", current, next));
+    }
+
     @Test
     void aCreateThatLostARaceForTheTenantEpochIsRetriedAndIncrementsIt() {
         ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb("TransactionConflict", "TransactionConflict");
 
-        new WebhookStore(dynamoDb, "webhooks").create(webhook(), Optional.empty());
+        store(dynamoDb).create(webhook(), WebhookVersion.of(WebhookVersion.Action.CREATE, "key-1", null, webhook()),
+                Optional.empty());
 
         assertEquals(3, dynamoDb.requests.size());
         assertEquals("ADD epoch :one", dynamoDb.requests.get(2).transactItems().getLast().update().updateExpression());
@@ -85,7 +99,7 @@ class WebhookStoreTransactionTest {
         ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb("ConditionalCheckFailed");
 
         assertThrows(ConcurrentModificationException.class,
-                () -> new WebhookStore(dynamoDb, "webhooks").update(webhook(), webhook()));
+                () -> update(dynamoDb, webhook(), webhook()));
         assertEquals(1, dynamoDb.requests.size());
     }
 
@@ -96,10 +110,41 @@ class WebhookStoreTransactionTest {
                 List.of(new EventType("ticket", "create")), ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null,
                 new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 2, NOW, NOW, null);
 
-        new WebhookStore(dynamoDb, "webhooks").update(webhook(), renamed);
+        update(dynamoDb, webhook(), renamed);
 
         List<TransactWriteItem> items = dynamoDb.requests.get(0).transactItems();
-        assertEquals(2, items.size(), "the webhook and the epoch, no index entry");
+        assertEquals(3, items.size(), "the webhook, its version and the epoch, no index entry");
         assertEquals("ADD epoch :one", items.getLast().update().updateExpression());
+    }
+
+    @Test
+    void theVersionIsWrittenWithTheChangeAndExpiresAfterTheRetention() {
+        ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb();
+        Webhook renamed = webhook().toBuilder().name("renamed").revise(NOW);
+
+        update(dynamoDb, webhook(), renamed);
+
+        Map<String, AttributeValue> version = dynamoDb.requests.get(0).transactItems().get(1).put().item();
+        assertEquals("T#company-1", version.get("pk").s());
+        assertEquals("V#wh_1#0000000000000000002", version.get("sk").s());
+        assertEquals("update", version.get("action").s());
+        assertEquals("key-1", version.get("api_key_id").s());
+        assertEquals(NOW.plus(Duration.ofDays(90)).getEpochSecond(), Long.parseLong(version.get("expires_at").n()));
+    }
+
+    @Test
+    void anUpdateThatMovesEveryIndexEntryOfAWebhookAtTheEventLimitFitsOneTransaction() {
+        ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb();
+        int max = WebhookStore.maxEventsPerWebhook();
+        Webhook before = webhook().toBuilder().triggeredByChildResources(true).events(IntStream.range(0, max)
+                .mapToObj(i -> new EventType("before" + i, "create")).toList()).revise(NOW);
+        Webhook after = before.toBuilder().events(IntStream.range(0, max)
+                .mapToObj(i -> new EventType("after" + i, "create")).toList()).revise(NOW);
+
+        update(dynamoDb, before, after);
+
+        int items = dynamoDb.requests.get(0).transactItems().size();
+        assertEquals(3 + 4 * max, items, "the webhook, its version, the epoch, and both kinds of index entry out and in");
+        assertTrue(items <= 100, "DynamoDB's limit on items in one transaction");
     }
 }

@@ -9,6 +9,7 @@ import dev.hookline.config.Services;
 import dev.hookline.delivery.DeliveryConfig;
 import dev.hookline.engines.Engines;
 import dev.hookline.storage.DeliveryLog;
+import dev.hookline.storage.WebhookStore;
 import dev.hookline.fanout.FanoutConfig;
 import dev.hookline.secrets.LocalKeyFile;
 import dev.hookline.security.UrlGuard;
@@ -88,7 +89,7 @@ public final class TestStack {
         this.secretId = "hookline-kek-" + suffix;
         clients.secretsManager().createSecret(request -> request.name(secretId).secretString(LocalKeyFile.newSecretJson()));
         HooklineConfig config = new HooklineConfig(webhooksTable, apiKeysTable, Optional.of(secretId), Optional.empty(),
-                urlPolicy);
+                urlPolicy, WebhookStore.DEFAULT_VERSION_RETENTION);
         this.services = new Services(config, clients, clock, RESOLVER);
     }
 

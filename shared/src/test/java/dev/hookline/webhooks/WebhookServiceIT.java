@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.auth.Principal;
+import dev.hookline.auth.Scope;
 import dev.hookline.errors.ApiException;
 import dev.hookline.errors.FieldError;
 import dev.hookline.json.Json;
@@ -20,6 +21,7 @@ import dev.hookline.storage.Page;
 import dev.hookline.storage.WebhookStore;
 import dev.hookline.testing.TestStack;
 import dev.hookline.webhooks.WebhookService.ListQuery;
+import dev.hookline.webhooks.WebhookVersion.Action;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -423,8 +425,12 @@ class WebhookServiceIT {
         Webhook created = webhooks.create(admin, ticketWebhook("raced"), Optional.empty()).webhook();
         webhooks.update(admin, created.id(), body("{\"name\": \"winner\"}"), Optional.empty());
         Webhook stale = created.toBuilder().name("loser").revise(Instant.now());
-        assertThrows(dev.hookline.storage.ConcurrentModificationException.class, () -> store.update(created, stale));
+        assertThrows(dev.hookline.storage.ConcurrentModificationException.class,
+                () -> store.update(created, stale, WebhookVersion.of(Action.UPDATE, admin.keyId(), created, stale)));
         assertEquals("winner", webhooks.get(admin, created.id()).name());
+        List<WebhookVersion> history = webhooks.versions(admin, created.id(), Optional.empty(), 20).items();
+        assertEquals(List.of(2L, 1L), history.stream().map(WebhookVersion::version).toList(), "the losing write left no version");
+        assertEquals("winner", history.get(0).changes().get("name").get("to").asText());
     }
 
     @Test
@@ -503,6 +509,75 @@ class WebhookServiceIT {
                 webhooks.verifySignature(admin, id, verifyBody(payload + " ", now, oldSignature)));
         assertEquals(StandardWebhooks.Verification.TIMESTAMP_TOO_OLD,
                 webhooks.verifySignature(admin, id, verifyBody(payload, now - 3600, oldSignature)));
+    }
+
+    @Test
+    void everyChangeIsAVersionNewestFirstWithTheKeyThatMadeItAndNoSecret() {
+        String company = "company-versions";
+        Principal creator = new Principal(company, "key-creator", Set.of(Scope.ADMIN));
+        Principal editor = new Principal(company, "key-editor", Set.of(Scope.ADMIN));
+        WebhookService.WithSecret created = webhooks.create(creator, ticketWebhook("versioned"), Optional.empty());
+        String id = created.webhook().id();
+        Webhook renamed = webhooks.update(editor, id,
+                body("{\"name\": \"renamed\", \"metadata\": {\"team\": \"ops\"}}"), Optional.empty());
+        String rotatedSecret = webhooks.rotateSecret(editor, id, Optional.empty()).secret();
+        Webhook beforeDelete = webhooks.get(creator, id);
+        webhooks.delete(creator, id, Optional.empty());
+
+        // Readable after the delete too: the delete is the last version.
+        List<WebhookVersion> history = webhooks.versions(TestStack.reader(company), id, Optional.empty(), 20).items();
+
+        assertEquals(List.of(4L, 3L, 2L, 1L), history.stream().map(WebhookVersion::version).toList());
+        assertEquals(List.of(Action.DELETE, Action.ROTATE_SECRET, Action.UPDATE, Action.CREATE),
+                history.stream().map(WebhookVersion::action).toList());
+        assertEquals(List.of("key-creator", "key-editor", "key-editor", "key-creator"),
+                history.stream().map(WebhookVersion::apiKeyId).toList());
+        assertEquals(renamed.updatedAt(), history.get(2).changedAt());
+        assertEquals(body("""
+                {"name": {"from": "versioned", "to": "renamed"}, "metadata.team": {"from": null, "to": "ops"}}"""),
+                history.get(2).changes());
+        assertEquals(body("{\"secret\": \"rotated\"}"), history.get(1).changes());
+        assertEquals(body("[\"ticket.create\"]"), history.get(3).changes().get("events").get("to"));
+        String rendered = history.stream().map(v -> Json.write(WebhookJson.renderVersion(v))).reduce("", String::concat);
+        for (String secret : List.of(created.secret(), rotatedSecret, beforeDelete.secrets().current().sealed(),
+                beforeDelete.secrets().retired().get(0).secret().sealed())) {
+            assertFalse(rendered.contains(secret), "no secret, plain or sealed, in the history");
+        }
+    }
+
+    @Test
+    void versionsArePagedWithACursorOnlyThisWebhooksListingAccepts() {
+        Principal admin = TestStack.admin("company-version-pages");
+        String id = webhooks.create(admin, ticketWebhook("paged"), Optional.empty()).webhook().id();
+        for (int retries = 4; retries <= 7; retries++) {
+            webhooks.update(admin, id, body("{\"retries\": " + retries + "}"), Optional.empty());
+        }
+
+        Page<WebhookVersion> first = webhooks.versions(admin, id, Optional.empty(), 2);
+        Page<WebhookVersion> second = webhooks.versions(admin, id, first.nextCursor(), 2);
+        Page<WebhookVersion> last = webhooks.versions(admin, id, second.nextCursor(), 2);
+
+        assertEquals(List.of(5L, 4L), first.items().stream().map(WebhookVersion::version).toList());
+        assertEquals(List.of(3L, 2L), second.items().stream().map(WebhookVersion::version).toList());
+        assertEquals(List.of(1L), last.items().stream().map(WebhookVersion::version).toList());
+        assertTrue(last.nextCursor().isEmpty());
+        assertTrue(webhooks.versions(admin, id, Optional.empty(), 5).nextCursor().isEmpty(), "a page that holds the rest has no cursor");
+        String other = webhooks.create(admin, ticketWebhook("other"), Optional.empty()).webhook().id();
+        ApiException e = assertThrows(ApiException.class, () -> webhooks.versions(admin, other, first.nextCursor(), 2));
+        assertEquals(422, e.status());
+        assertEquals("cursor", e.fieldErrors().get(0).field());
+    }
+
+    @Test
+    void anotherTenantsWebhookHasNoHistoryToRead() {
+        Webhook theirs = webhooks.create(TestStack.admin("company-history-a"), ticketWebhook("a's"), Optional.empty()).webhook();
+        Principal intruder = TestStack.admin("company-history-b");
+        for (String id : List.of(theirs.id(), "00000000-0000-0000-0000-000000000000", "not-a-uuid")) {
+            ApiException e = assertThrows(ApiException.class, () -> webhooks.versions(intruder, id, Optional.empty(), 20));
+            assertEquals(404, e.status());
+            assertEquals("No webhook with this id.", e.getMessage());
+        }
+        assertEquals(1, webhooks.versions(TestStack.reader("company-history-a"), theirs.id(), Optional.empty(), 20).items().size());
     }
 
     private static JsonNode verifyBody(String payload, long timestamp, String signature) {

@@ -27,6 +27,7 @@ final class ApiRoutes {
             new Route("DELETE", "/v1/webhooks/{id}"),
             new Route("POST", "/v1/webhooks/{id}/secret/rotate"),
             new Route("POST", "/v1/webhooks/{id}/signature/verify"),
+            new Route("GET", "/v1/webhooks/{id}/versions"),
             new Route("GET", "/v1/webhooks/{id}/deliveries"),
             new Route("GET", "/v1/webhooks/{id}/deliveries/{delivery_id}"),
             new Route("POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/retry"),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.auth.Principal;
 import dev.hookline.errors.ApiException;
 import dev.hookline.errors.ErrorCode;
+import dev.hookline.errors.FieldCode;
 import dev.hookline.json.Json;
 import dev.hookline.log.Log;
 import dev.hookline.queues.Utf8;
@@ -51,6 +52,23 @@ final class HttpApi {
             Map<String, String> parameters = event.getQueryStringParameters();
             String value = parameters == null ? null : parameters.get(name);
             return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        /** A listing's {@code limit}: from 1 to {@code max}, {@code defaultLimit} when absent; anything else is a 422. */
+        int limit(int defaultLimit, int max) {
+            Optional<String> value = query("limit");
+            if (value.isEmpty()) {
+                return defaultLimit;
+            }
+            try {
+                int limit = Integer.parseInt(value.get());
+                if (limit >= 1 && limit <= max) {
+                    return limit;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw ApiException.validation("limit", FieldCode.OUT_OF_RANGE, "limit is an integer from 1 to " + max + ".");
         }
 
         /**

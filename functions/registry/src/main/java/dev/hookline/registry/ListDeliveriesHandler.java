@@ -10,12 +10,9 @@ import dev.hookline.config.Services;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.delivery.DeliveryRecord;
-import dev.hookline.errors.ApiException;
-import dev.hookline.errors.FieldCode;
 import dev.hookline.json.Json;
 import dev.hookline.storage.Page;
 import java.util.Map;
-import java.util.Optional;
 
 /** {@code GET /v1/webhooks/{id}/deliveries?status=&limit=&cursor=}: the delivery log, newest first. */
 public final class ListDeliveriesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -34,27 +31,13 @@ public final class ListDeliveriesHandler implements RequestHandler<APIGatewayV2H
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.handle(event, context, request -> {
             Page<DeliveryRecord> page = deliveries.list(request.principal(), request.pathParameter("id"),
-                    request.query("status"), request.query("cursor"), limit(request.query("limit")));
+                    request.query("status"), request.query("cursor"),
+                    request.limit(DeliveryAdmin.DEFAULT_LIMIT, DeliveryAdmin.MAX_LIMIT));
             ObjectNode body = Json.object();
             ArrayNode data = body.putArray("data");
             page.items().forEach(record -> data.add(DeliveryJson.render(record, false)));
             body.put("next_cursor", page.nextCursor().orElse(null));
             return HttpApi.json(200, body, Map.of());
         });
-    }
-
-    static int limit(Optional<String> value) {
-        if (value.isEmpty()) {
-            return DeliveryAdmin.DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value.get());
-            if (limit >= 1 && limit <= DeliveryAdmin.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.validation("limit", FieldCode.OUT_OF_RANGE, "limit is an integer from 1 to " + DeliveryAdmin.MAX_LIMIT + ".");
     }
 }

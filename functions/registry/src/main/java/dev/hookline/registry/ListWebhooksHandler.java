@@ -45,7 +45,7 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
         return HttpApi.handle(event, context, request -> {
             ListQuery query = new ListQuery(
                     request.query("cursor"),
-                    limit(request.query("limit")),
+                    request.limit(ListQuery.DEFAULT_LIMIT, ListQuery.MAX_LIMIT),
                     request.query("resource"),
                     request.query("trigger"),
                     active(request.query("active")),
@@ -65,21 +65,6 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
             body.put("next_cursor", page.nextCursor().orElse(null));
             return HttpApi.json(200, body, Map.of());
         });
-    }
-
-    private static int limit(Optional<String> value) {
-        if (value.isEmpty()) {
-            return ListQuery.DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value.get());
-            if (limit >= 1 && limit <= ListQuery.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.validation("limit", FieldCode.OUT_OF_RANGE, "limit is an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
     }
 
     private static Optional<Boolean> active(Optional<String> value) {

@@ -22,6 +22,7 @@ import dev.hookline.webhooks.WebhookService;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,7 @@ class RegistryHandlersIT {
     private static DeleteWebhookHandler delete;
     private static RotateSecretHandler rotate;
     private static VerifySignatureHandler verify;
+    private static ListWebhookVersionsHandler versions;
     private static ListEventTypesHandler eventTypes;
     private static RouteNotFoundHandler notFound;
 
@@ -57,6 +59,7 @@ class RegistryHandlersIT {
         delete = new DeleteWebhookHandler(webhooks);
         rotate = new RotateSecretHandler(webhooks);
         verify = new VerifySignatureHandler(webhooks);
+        versions = new ListWebhookVersionsHandler(webhooks);
         eventTypes = new ListEventTypesHandler(EventCatalog.standard());
         notFound = new RouteNotFoundHandler();
     }
@@ -234,6 +237,53 @@ class RegistryHandlersIT {
         assertEquals(200, rotated.getStatusCode());
         assertTrue(body(rotated).get("secret").asText().startsWith("whsec_"));
         assertEquals(2, body(rotated).get("version").asInt());
+    }
+
+    @Test
+    void versionsEventListsEveryChangeNewestFirstByKeyIdAndNeverASecret() {
+        String id = createdId();
+        invoke(update, forWebhook("update-webhook.json", id));
+        invoke(rotate, forWebhook("rotate-secret.json", id));
+        invoke(delete, forWebhook("delete-webhook.json", id));
+
+        APIGatewayV2HTTPResponse listed = invoke(versions, forWebhook("list-webhook-versions.json", id));
+
+        assertEquals(200, listed.getStatusCode(), listed.getBody());
+        JsonNode data = body(listed).get("data");
+        assertEquals(List.of("delete", "rotate_secret", "update", "create"),
+                StreamSupport.stream(data.spliterator(), false).map(v -> v.get("action").asText()).toList());
+        assertEquals(Json.parse("""
+                {"name": {"from": "My Example Webhook", "to": "Renamed webhook"}, "active": {"from": true, "to": false}}"""),
+                data.get(2).get("changes"));
+        assertEquals("rotated", data.get(1).get("changes").get("secret").asText());
+        assertEquals("examplekey01", data.get(0).get("api_key_id").asText());
+        assertEquals(id, data.get(0).get("webhook_id").asText());
+        assertTrue(body(listed).get("next_cursor").isNull());
+        assertFalse(listed.getBody().contains("whsec_") || listed.getBody().contains("hk_"), listed.getBody());
+    }
+
+    @Test
+    void versionsArePagedAndABadLimitOrCursorIs422() {
+        String id = createdId();
+        invoke(rotate, forWebhook("rotate-secret.json", id));
+        APIGatewayV2HTTPEvent firstPage = forWebhook("list-webhook-versions.json", id);
+        firstPage.setQueryStringParameters(Map.of("limit", "1"));
+        JsonNode first = body(invoke(versions, firstPage));
+        APIGatewayV2HTTPEvent secondPage = forWebhook("list-webhook-versions.json", id);
+        secondPage.setQueryStringParameters(Map.of("limit", "1", "cursor", first.get("next_cursor").asText()));
+        JsonNode second = body(invoke(versions, secondPage));
+
+        assertEquals(2, first.get("data").get(0).get("version").asInt());
+        assertEquals(1, second.get("data").get(0).get("version").asInt());
+        assertTrue(second.get("next_cursor").isNull());
+        for (Map<String, String> query : List.of(Map.of("limit", "0"), Map.of("limit", "101"), Map.of("cursor", "!!!"))) {
+            APIGatewayV2HTTPEvent bad = forWebhook("list-webhook-versions.json", id);
+            bad.setQueryStringParameters(query);
+            assertError(invoke(versions, bad), 422, "validation_failed");
+        }
+        APIGatewayV2HTTPEvent otherTenant = forWebhook("list-webhook-versions.json", id);
+        otherTenant.getRequestContext().getAuthorizer().getLambda().put("company_id", "another-company");
+        assertError(invoke(versions, otherTenant), 404, "not_found");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.hookline.fanout.FanoutService;
 import dev.hookline.fanout.IngestMessage;
 import dev.hookline.json.Json;
 import dev.hookline.security.UrlGuard;
+import dev.hookline.storage.WebhookStore;
 import dev.hookline.testing.BenchTable;
 import dev.hookline.testing.MachineLoad;
 import dev.hookline.testing.StdoutCapture;
@@ -195,7 +196,7 @@ class DeliveryCostBenchmark {
 
     private Services services(AwsCallMeter meter) {
         return new Services(new HooklineConfig(stack.webhooksTable(), stack.apiKeysTable(), Optional.of(stack.secretId()),
-                Optional.empty(), UrlGuard.Policy.local()), metered(meter), Clock.systemUTC(), TestStack.RESOLVER);
+                Optional.empty(), UrlGuard.Policy.local(), WebhookStore.DEFAULT_VERSION_RETENTION), metered(meter), Clock.systemUTC(), TestStack.RESOLVER);
     }
 
     private AwsClients metered(AwsCallMeter meter) {

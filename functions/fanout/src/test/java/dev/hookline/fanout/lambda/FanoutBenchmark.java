@@ -24,6 +24,7 @@ import dev.hookline.testing.LambdaEvents;
 import dev.hookline.testing.TestContext;
 import dev.hookline.testing.TestStack.FanoutQueues;
 import dev.hookline.testing.TestStack;
+import dev.hookline.webhooks.WebhookVersion;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,7 @@ class FanoutBenchmark {
     private final CallCounter counter = new CallCounter();
     private final Services counted = new Services(
             new HooklineConfig(stack.webhooksTable(), stack.apiKeysTable(), Optional.of(stack.secretId()), Optional.empty(),
-                    UrlGuard.Policy.deployed()),
+                    UrlGuard.Policy.deployed(), WebhookStore.DEFAULT_VERSION_RETENTION),
             AwsClients.of(Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
                     stack.endpoints(), counter),
             Clock.systemUTC(), TestStack.RESOLVER);
@@ -95,7 +96,8 @@ class FanoutBenchmark {
                 Webhook webhook = new Webhook(UUID.randomUUID().toString(), COMPANY, "hook " + i, null,
                         "https://hooks.example.com/" + i, Webhook.POST, List.of(EventType.parse(type)),
                         ChangeFilter.NONE, direct ? null : EVENT_GUID, !direct, 3, 0, true, Map.of(), null, null, SecretRing.of(new EncryptedSecret("v1", "not-used-here")), 1, now, now, null);
-                store.create(webhook, Optional.empty());
+                store.create(webhook, WebhookVersion.of(WebhookVersion.Action.CREATE, "bench", null, webhook),
+                        Optional.empty());
             }));
         }
     }
