@@ -65,7 +65,8 @@ final class LocalCommand {
 
     static final CommandLine COMMAND = new CommandLine("local", """
             usage: ./hookline local [--port N] [--data-dir DIR] [--state-file PATH] [--company ID] [--persist]
-                                    [--parameters Key=Value,...] [--url-policy local|deployed] [--detach]
+                                    [--parameters Key=Value,...] [--url-policy local|deployed] [--packaged]
+                                    [--detach]
 
             Runs Hookline on embedded DynamoDB Local and ElasticMQ (or the services at AWS_ENDPOINT_URL), serving
             template.yaml's functions behind an emulated HTTP API on 127.0.0.1.
@@ -83,10 +84,13 @@ final class LocalCommand {
                                  commas: a piece without '=' continues the value before it)
               --url-policy P     local (default): webhook URLs may use http and loopback/private addresses;
                                  deployed: https and globally reachable addresses only, as deployed stacks
+              --packaged         run each function from the artifact `sam build` would ship it in (its group's
+                                 Makefile), in a class loader of its own, as Lambda does: a function missing a
+                                 jar fails as it would when deployed
               --detach           run in the background and return once the API answers; ./hookline stop ends it.
                                  When a stack is already running (or starting), waits for it and reuses it.""",
             null, Set.of("port", "data-dir", "state-file", "company", "parameters", "url-policy"),
-            Set.of("detach", "persist"), Set.of());
+            Set.of("detach", "persist", "packaged"), Set.of());
 
     /** How long {@code --detach} waits for the API; the build has finished by then, only the JVM starts. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
@@ -97,9 +101,10 @@ final class LocalCommand {
      * @param persist           keep the embedded engines' data under {@link #enginesDir()}
      * @param parameters        template parameter values that replace the template's defaults
      * @param deployedUrlPolicy apply the deployed webhook URL policy instead of local mode's
+     * @param packaged          run each function from its packaged artifact ({@link PackagedFunctions})
      */
     record Settings(Path template, Path dataDir, Path stateFile, int port, String company, boolean persist,
-            Map<String, String> parameters, boolean deployedUrlPolicy) {
+            Map<String, String> parameters, boolean deployedUrlPolicy, boolean packaged) {
 
         Settings {
             parameters = Map.copyOf(parameters);
@@ -107,7 +112,7 @@ final class LocalCommand {
 
         /** In memory, with the template's parameter defaults and local mode's URL policy. */
         Settings(Path template, Path dataDir, Path stateFile, int port, String company) {
-            this(template, dataDir, stateFile, port, company, false, Map.of(), false);
+            this(template, dataDir, stateFile, port, company, false, Map.of(), false, false);
         }
 
         static Settings of(CommandLine.Args args) {
@@ -121,7 +126,8 @@ final class LocalCommand {
             return new Settings(Workspace.template(), dataDir,
                     args.path("state-file", dataDir.resolve("state.json")), args.port("port", DEFAULT_PORT, true),
                     args.get("company", DEFAULT_COMPANY), args.flag("persist"),
-                    args.get("parameters").map(LocalCommand::parameters).orElse(Map.of()), deployed);
+                    args.get("parameters").map(LocalCommand::parameters).orElse(Map.of()), deployed,
+                    args.flag("packaged"));
         }
 
         Path logFile() {
@@ -292,8 +298,11 @@ final class LocalCommand {
             externalResources.put("KeyEncryptionSecret", new ResolvedResource(secretId,
                     Map.of("Id", secretId)));
 
+            LocalPlatform.FunctionCode code = settings.packaged()
+                    ? new PackagedFunctions(template.toAbsolutePath().getParent(), dataDir.resolve("packaged"))
+                    : LocalPlatform.FunctionCode.APPLICATION;
             LocalPlatform platform = LocalPlatform.start(template, new Endpoints(dynamoDbEndpoint, sqsEndpoint),
-                    parameterOverrides, externalResources, port);
+                    parameterOverrides, externalResources, code, port);
             try {
                 ApiKeyService.MintedKey key;
                 try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(Region.of(region))

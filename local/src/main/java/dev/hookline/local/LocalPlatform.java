@@ -66,15 +66,29 @@ public final class LocalPlatform implements AutoCloseable {
      */
     public static LocalPlatform start(Path template, Endpoints endpoints, Map<String, String> parameterOverrides,
                                       int httpPort) {
-        return start(template, endpoints, parameterOverrides, Map.of(), httpPort);
+        return start(template, endpoints, parameterOverrides, Map.of(), FunctionCode.APPLICATION, httpPort);
+    }
+
+    /** Where each function's handler class is loaded from. */
+    @FunctionalInterface
+    public interface FunctionCode {
+
+        /** This JVM's own class path, every function sharing it (the context loader under launchers like exec:java). */
+        FunctionCode APPLICATION = function -> Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : LocalPlatform.class.getClassLoader();
+
+        ClassLoader loaderFor(SamTemplate.Function function);
     }
 
     /**
      * @param externalResources resources of the template that the caller created itself (for example secrets in
      *                          another engine), by logical id, so that intrinsics referring to them resolve
+     * @param code              where the handlers come from: {@link FunctionCode#APPLICATION}, or each function's
+     *                          own packaged artifact ({@link PackagedFunctions})
      */
     public static LocalPlatform start(Path template, Endpoints endpoints, Map<String, String> parameterOverrides,
-                                      Map<String, ResolvedResource> externalResources, int httpPort) {
+                                      Map<String, ResolvedResource> externalResources, FunctionCode code,
+                                      int httpPort) {
         long started = System.nanoTime();
         SamTemplate parsed = SamTemplate.load(template, parameterOverrides);
         Intrinsics parameters = Intrinsics.forTemplate(parsed, parameterOverrides).withResources(externalResources);
@@ -109,15 +123,13 @@ public final class LocalPlatform implements AutoCloseable {
             }
             closeables.add(SystemPropertyEnvironment.apply(environments));
 
-            // The context loader is the application's under launchers such as exec:java.
-            ClassLoader classLoader = Thread.currentThread().getContextClassLoader() != null
-                    ? Thread.currentThread().getContextClassLoader() : LocalPlatform.class.getClassLoader();
             Map<String, LambdaContainer> containers = new LinkedHashMap<>();
             for (Map.Entry<String, SamTemplate.Function> entry : functionsByName.entrySet()) {
                 SamTemplate.Function function = entry.getValue();
                 LambdaContainer container = LambdaContainer.load(new LambdaContainer.Config(entry.getKey(),
                         resources.get(function.logicalId()).attribute("Arn"), function.handlerClass(),
-                        function.handlerMethod(), function.timeoutSeconds(), function.memorySizeMb()), classLoader);
+                        function.handlerMethod(), function.timeoutSeconds(), function.memorySizeMb()),
+                        code.loaderFor(function));
                 closeables.add(container);
                 containers.put(function.logicalId(), container);
             }

@@ -80,7 +80,8 @@ class CommandLineTest {
     @Test
     void localParametersMustBeTemplateParameters(@TempDir Path dataDir) {
         LocalCommand.Settings settings = new LocalCommand.Settings(RepoFiles.resolve("template.yaml"), dataDir,
-                dataDir.resolve("state.json"), 0, "acme", false, Map.of("DeliveryRetrySchedul", "1s"), false);
+                dataDir.resolve("state.json"), 0, "acme", false, Map.of("DeliveryRetrySchedul", "1s"), false,
+                false);
         String message = assertThrows(UserError.class, () -> LocalCommand.start(settings)).getMessage();
         assertTrue(message.startsWith("--parameters: DeliveryRetrySchedul is not a parameter of "), message);
         assertTrue(message.contains("DeliveryRetrySchedule, DeliverySuccessRetentionDays"), message);
