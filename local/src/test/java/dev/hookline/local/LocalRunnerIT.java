@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.json.Json;
+import dev.hookline.signing.StandardWebhooks;
 import dev.hookline.testing.RepoFiles;
 import dev.hookline.testing.TestReceiver;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +219,60 @@ class LocalRunnerIT {
                 }
             }
         }
+    }
+
+    @Test
+    void eachWebhookGetsExactlyTheIncludedResourcesItAsksForSigned() throws Exception {
+        try (TestReceiver shopOnly = new TestReceiver(); TestReceiver propagated = new TestReceiver();
+                TestReceiver plain = new TestReceiver()) {
+            // What each asks for: the order's shop; the event and a ticket the order event does not bring; nothing.
+            List<JsonNode> webhooks = List.of(
+                    createWebhook("""
+                            {"name": "orders with shop", "url": "%s", "resource": "order", "trigger": "create",
+                             "include_resources": ["shop"]}""".formatted(shopOnly.url())),
+                    createWebhook("""
+                            {"name": "event creates", "url": "%s", "resource": "event", "trigger": "create",
+                             "triggered_by_child_resources": true, "include_resources": ["ticket", "event"]}"""
+                            .formatted(propagated.url())),
+                    createWebhook("""
+                            {"name": "orders", "url": "%s", "resource": "order", "trigger": "create"}""".formatted(plain.url())));
+            try {
+                Path sample = RepoFiles.resolve("events/resource-event-order-create.json");
+                JsonNode included = Json.parse(Files.readString(sample)).get("included");
+                assertTrue(sendEvent(sample.toString()).contains("fanned out to"));
+
+                List<TestReceiver> receivers = List.of(shopOnly, propagated, plain);
+                Await.until("a delivery at each receiver", Duration.ofSeconds(20),
+                        () -> receivers.stream().noneMatch(r -> r.requests().isEmpty()));
+                List<JsonNode> expected = new ArrayList<>();
+                expected.add(Json.object().set("shop", included.get("shop")));
+                expected.add(Json.object().set("event", included.get("event")));
+                expected.add(null);
+                for (int i = 0; i < receivers.size(); i++) {
+                    assertEquals(1, receivers.get(i).requests().size(), webhooks.get(i).get("name").asText());
+                    TestReceiver.Request request = receivers.get(i).requests().get(0);
+                    JsonNode body = Json.parse(request.bodyText());
+                    assertEquals("order.create", body.get("type").asText());
+                    assertEquals(webhooks.get(i).get("id").asText(), body.get("webhook").get("id").asText());
+                    assertEquals(expected.get(i), body.get("included"), webhooks.get(i).get("name").asText());
+                    assertEquals(StandardWebhooks.Verification.VALID, StandardWebhooks.verify(
+                            List.of(webhooks.get(i).get("secret").asText()), request.header("webhook-id"),
+                            request.header("webhook-timestamp"), request.header("webhook-signature"), request.body(),
+                            Instant.now()), "signed over the body as sent");
+                }
+            } finally {
+                // Gone again, so the ticket events of the other tests reach only their own webhooks.
+                for (JsonNode webhook : webhooks) {
+                    assertEquals(204, send("DELETE", "/v1/webhooks/" + webhook.get("id").asText(), null, apiKey).statusCode());
+                }
+            }
+        }
+    }
+
+    private static JsonNode createWebhook(String body) throws Exception {
+        HttpResponse<String> created = send("POST", "/v1/webhooks", body, apiKey);
+        assertEquals(201, created.statusCode(), created.body());
+        return Json.parse(created.body());
     }
 
     @Test

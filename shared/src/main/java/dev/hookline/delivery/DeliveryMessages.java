@@ -61,6 +61,31 @@ public final class DeliveryMessages {
                     bypassCircuit, false, resumed, slowLane, notBefore);
         }
 
+        /**
+         * The request body for a webhook that asks for {@code includeResources}: the payload with only those of
+         * its {@code included} resources, and without {@code included} when none of them came with the event.
+         * The payload keeps them all, so a replay after the webhook changed its list sends what it asks for then.
+         */
+        public ObjectNode body(List<String> includeResources) {
+            JsonNode included = payload.get("included");
+            if (included == null) {
+                return payload;
+            }
+            ObjectNode kept = Json.object();
+            included.properties().forEach(entry -> {
+                if (includeResources.contains(entry.getKey())) {
+                    kept.set(entry.getKey(), entry.getValue());
+                }
+            });
+            ObjectNode body = Json.object().setAll(payload);
+            if (kept.isEmpty()) {
+                body.remove("included");
+            } else {
+                body.set("included", kept);
+            }
+            return body;
+        }
+
         public String eventType() {
             JsonNode type = payload.get("type");
             return type != null && type.isTextual() ? type.asText() : "unknown";

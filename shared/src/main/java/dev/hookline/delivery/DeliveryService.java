@@ -350,7 +350,7 @@ public final class DeliveryService {
         }
 
         int maxAttempts = message.test() ? 1 : webhook.retries() + 1;
-        byte[] body = Json.write(message.payload()).getBytes(StandardCharsets.UTF_8);
+        byte[] body = Json.write(message.body(webhook.includeResources())).getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = signedHeaders(entry.secrets(), message.deliveryId(), clock.instant().getEpochSecond(), body);
         if (rateSecond.isPresent() && !clock.instant().isBefore(rateSecond.get().plusSeconds(1).minus(RATE_SLOT_GUARD))) {
             // It missed its second (a slow read, a busy machine): it takes a new one rather than exceed the limit.

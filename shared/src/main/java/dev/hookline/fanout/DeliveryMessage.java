@@ -11,7 +11,8 @@ import dev.hookline.storage.WebhookStore.Subscription;
  * Standard Webhooks {@code webhook-id}) are a function of the event and the webhook, so re-processing an event
  * produces the same delivery, which receivers and the delivery function de-duplicate on. {@code tenantEpoch} is
  * the tenant epoch fan-out matched under: the delivery function signs with a webhook read at least that recent.
- * docs/delivery-payload.md describes the shape.
+ * The payload carries every resource the event included; the delivery function sends only those the webhook asks
+ * for. docs/delivery-payload.md describes the shape.
  */
 public record DeliveryMessage(String deliveryId, String webhookId, String companyId, String eventId, int attempt,
         ObjectNode payload, long tenantEpoch) {
@@ -39,6 +40,9 @@ public record DeliveryMessage(String deliveryId, String webhookId, String compan
                 .put("propagated", subscription.viaPropagation());
         envelope.set("data", event.data());
         event.changes().ifPresent(changes -> envelope.set("changes", changes));
+        if (!event.included().isEmpty()) {
+            event.included().forEach(envelope.putObject("included")::set);
+        }
         return envelope;
     }
 

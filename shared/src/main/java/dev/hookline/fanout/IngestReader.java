@@ -45,7 +45,7 @@ public final class IngestReader {
     /** RFC 3339 date-time: Java's ISO parser alone would also take a time without seconds. */
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
     private static final Set<String> FIELDS = Set.of("event_id", "company_id", "resource", "trigger", "resource_id",
-            "related", "occurred_at", "data", "changes");
+            "related", "occurred_at", "data", "changes", "included");
 
     /** Where a fan-out stands: part 0 starts at the first webhook; part n resumes after {@code afterWebhookId}. */
     public record Position(int part, String afterWebhookId) {
@@ -161,6 +161,7 @@ public final class IngestReader {
             data = (ObjectNode) dataNode;
         }
         ObjectNode changes = changes(node.get("changes"), trigger, errors);
+        Map<String, ObjectNode> included = included(node.get("included"), resource, related, errors);
         node.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
                 errors.add(new FieldError(name, "unknown_field", "Not a field of the producer contract."));
@@ -169,15 +170,19 @@ public final class IngestReader {
         if (errors.isEmpty() && (hasUnsendableText(data) || (changes != null && hasUnsendableText(changes)))) {
             errors.add(new FieldError("data", "invalid_characters", "Contains U+FFFE or U+FFFF, which SQS cannot carry."));
         }
+        if (included.values().stream().anyMatch(IngestReader::hasUnsendableText)) {
+            errors.add(new FieldError("included", "invalid_characters", "Contains U+FFFE or U+FFFF, which SQS cannot carry."));
+        }
         if (errors.isEmpty()) {
             tooDeep("data", data, errors);
             tooDeep("changes", changes, errors);
+            tooDeep("included", included.isEmpty() ? null : node.get("included"), errors);
         }
         if (!errors.isEmpty()) {
             throw InvalidMessageException.of(errors);
         }
         return new ResourceEvent(eventId, companyId, new EventType(resource, trigger), resourceId, related, occurredAt,
-                data, Optional.ofNullable(changes));
+                data, Optional.ofNullable(changes), included);
     }
 
     private static String id(JsonNode node, String field, String missingCode, List<FieldError> errors) {
@@ -227,6 +232,38 @@ public final class IngestReader {
             }
         }
         return related;
+    }
+
+    /**
+     * The current data of related resources by resource name (Commerce Layer's included resources): each one a
+     * resource the catalogue relates to the event's {@code resource}, an object, and named in {@code related}
+     * with its id, so a receiver always has both.
+     */
+    private Map<String, ObjectNode> included(JsonNode node, String resource, Map<String, String> related,
+            List<FieldError> errors) {
+        Map<String, ObjectNode> included = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return included;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError("included", "invalid_field", "Expected an object of resource name to the resource's data."));
+            return included;
+        }
+        boolean knownResource = resource != null && catalog.resources().contains(resource);
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String field = "included." + entry.getKey();
+            if (knownResource && !catalog.related(resource).contains(entry.getKey())) {
+                errors.add(new FieldError(field, "invalid_field", "Not a resource the event catalogue relates to " + resource + "."));
+            } else if (!entry.getValue().isObject()) {
+                errors.add(new FieldError(field, "invalid_field", "Expected the resource's data, an object."));
+            } else if (!related.containsKey(entry.getKey())) {
+                errors.add(new FieldError(field, "invalid_field", "Give the resource's id in related." + entry.getKey() + " too."));
+            } else {
+                included.put(entry.getKey(), (ObjectNode) entry.getValue());
+            }
+        }
+        return included;
     }
 
     private static Instant timestamp(JsonNode node, List<FieldError> errors) {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  *
  * @param related ids of related resources by resource name, e.g. {@code {"event": "…"}} for a ticket
  * @param changes {@code {field: {from, to}}} of an update, absent otherwise
+ * @param included the current data of related resources by resource name, for webhooks that ask for them
  */
 public record ResourceEvent(
         String eventId,
@@ -23,11 +24,13 @@ public record ResourceEvent(
         Map<String, String> related,
         Instant occurredAt,
         ObjectNode data,
-        Optional<ObjectNode> changes) {
+        Optional<ObjectNode> changes,
+        Map<String, ObjectNode> included) {
 
     public ResourceEvent {
         // Sorted, so payloads built from the event are byte-identical on every run.
         related = Collections.unmodifiableMap(new TreeMap<>(related));
+        included = Collections.unmodifiableMap(new TreeMap<>(included));
     }
 
     /** The event in the producer contract's shape, event id filled in: what a continuation carries forward. */
@@ -43,6 +46,9 @@ public record ResourceEvent(
         node.put("occurred_at", occurredAt.toString());
         node.set("data", data);
         changes.ifPresent(value -> node.set("changes", value));
+        if (!included.isEmpty()) {
+            included.forEach(node.putObject("included")::set);
+        }
         return node;
     }
 }

@@ -12,6 +12,8 @@ import java.util.Optional;
  * second the webhook receives, 0 for no limit. {@code changeFilter} narrows its {@code update} event types to the
  * updates whose changes pass it ({@link ChangeFilter#NONE}: every update). {@code reference} and
  * {@code referenceOrigin} tie the webhook to a record elsewhere (Commerce Layer); null when not set.
+ * {@code includeResources} names the related resources whose data its deliveries carry in {@code included}
+ * (Commerce Layer's {@code include_resources}); empty for none.
  */
 public record Webhook(
         String id,
@@ -30,6 +32,7 @@ public record Webhook(
         Map<String, String> metadata,
         String reference,
         String referenceOrigin,
+        List<String> includeResources,
         SecretRing secrets,
         long version,
         Instant createdAt,
@@ -47,6 +50,7 @@ public record Webhook(
         }
         events = List.copyOf(events);
         metadata = Map.copyOf(metadata);
+        includeResources = List.copyOf(includeResources);
     }
 
     public boolean deleted() {
@@ -107,6 +111,7 @@ public record Webhook(
         private Map<String, String> metadata;
         private String reference;
         private String referenceOrigin;
+        private List<String> includeResources;
         private SecretRing secrets;
         private long version;
         private Instant updatedAt;
@@ -129,6 +134,7 @@ public record Webhook(
             this.metadata = from.metadata;
             this.reference = from.reference;
             this.referenceOrigin = from.referenceOrigin;
+            this.includeResources = from.includeResources;
             this.secrets = from.secrets;
             this.version = from.version;
             this.updatedAt = from.updatedAt;
@@ -149,6 +155,7 @@ public record Webhook(
         public Builder metadata(Map<String, String> value) { this.metadata = value; return this; }
         public Builder reference(String value) { this.reference = value; return this; }
         public Builder referenceOrigin(String value) { this.referenceOrigin = value; return this; }
+        public Builder includeResources(List<String> value) { this.includeResources = value; return this; }
         public Builder secrets(SecretRing value) { this.secrets = value; return this; }
         public Builder deletedAt(Instant value) { this.deletedAt = value; return this; }
 
@@ -158,7 +165,7 @@ public record Webhook(
             this.updatedAt = now;
             return new Webhook(from.id, from.companyId, name, description, url, methodType, events, changeFilter,
                     identifier, triggeredByChildResources, retries, rateLimit, active, metadata, reference,
-                    referenceOrigin, secrets, version, from.createdAt, updatedAt, deletedAt);
+                    referenceOrigin, includeResources, secrets, version, from.createdAt, updatedAt, deletedAt);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,8 +23,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The resource × trigger catalogue, the propagation table and the derived event types, as data. Validation,
- * {@code /v1/event-types} and fan-out all read this one table.
+ * The resource × trigger catalogue, the resources each relates to, the propagation table and the derived event
+ * types, as data. Validation, {@code /v1/event-types} and fan-out all read this one table.
  */
 public final class EventCatalog {
 
@@ -46,6 +47,7 @@ public final class EventCatalog {
 
     private final Map<String, String> descriptions;
     private final Map<String, Set<String>> ownTriggers;
+    private final Map<String, Set<String>> relations;
     private final List<Propagation> propagations;
     private final Set<EventType> subscribable;
     private final Set<String> triggers;
@@ -54,9 +56,18 @@ public final class EventCatalog {
     EventCatalog(JsonNode document) {
         this.descriptions = new LinkedHashMap<>();
         this.ownTriggers = new LinkedHashMap<>();
+        this.relations = new LinkedHashMap<>();
         document.path("resources").properties().forEach(entry -> {
             descriptions.put(entry.getKey(), entry.getValue().path("description").asText(""));
             ownTriggers.put(entry.getKey(), Collections.unmodifiableSet(strings(entry.getValue().path("triggers"))));
+            if (entry.getValue().has("related")) {
+                relations.put(entry.getKey(), Collections.unmodifiableSet(strings(entry.getValue().path("related"))));
+            }
+        });
+        relations.forEach((resource, related) -> {
+            if (!ownTriggers.keySet().containsAll(related) || related.contains(resource)) {
+                throw new IllegalArgumentException("Resource " + resource + " relates to itself or an unknown resource: " + related);
+            }
         });
         List<Propagation> rows = new ArrayList<>();
         for (JsonNode row : document.path("propagation")) {
@@ -68,9 +79,19 @@ public final class EventCatalog {
             if (!ownTriggers.get(propagation.source()).containsAll(propagation.triggers())) {
                 throw new IllegalArgumentException("Propagation row uses a trigger its source never emits: " + propagation);
             }
+            Set<String> related = relations.get(propagation.source());
+            if (related != null && !related.contains(propagation.target())) {
+                throw new IllegalArgumentException("Propagation row between resources that are not related: " + propagation);
+            }
             rows.add(propagation);
         }
         this.propagations = List.copyOf(rows);
+        // A catalogue written before relations existed (EVENT_CATALOG_FILE): a resource relates to where it propagates.
+        ownTriggers.keySet().forEach(resource -> relations.computeIfAbsent(resource, source -> {
+            Set<String> targets = new LinkedHashSet<>();
+            rows.stream().filter(row -> row.source().equals(source)).forEach(row -> targets.add(row.target()));
+            return Collections.unmodifiableSet(targets);
+        }));
         Set<EventType> pairs = new TreeSet<>();
         ownTriggers.forEach((resource, own) -> own.forEach(trigger -> pairs.add(new EventType(resource, trigger))));
         propagations.forEach(p -> p.triggers().forEach(trigger -> pairs.add(new EventType(p.target(), trigger))));
@@ -145,6 +166,32 @@ public final class EventCatalog {
         return targets;
     }
 
+    /** The resources {@code resource} relates to: those whose data its events may attach in {@code included}. */
+    public Set<String> related(String resource) {
+        return relations.getOrDefault(resource, Set.of());
+    }
+
+    /**
+     * The resources a webhook on {@code types} may ask to have included: those related to the resource of any
+     * event that reaches it, directly or, with {@code viaPropagation}, through "triggered by child resources". A
+     * derived type is reached by (some of) the events of its base update, so it may include what its base may.
+     */
+    public Set<String> includable(Collection<EventType> types, boolean viaPropagation) {
+        Set<String> includable = new TreeSet<>();
+        for (EventType subscribed : types) {
+            EventType type = derived.containsKey(subscribed) ? derived.get(subscribed).base() : subscribed;
+            if (isEmitted(type)) {
+                includable.addAll(related(type.resource()));
+            }
+            if (viaPropagation) {
+                propagations.stream()
+                        .filter(p -> p.target().equals(type.resource()) && p.triggers().contains(type.trigger()))
+                        .forEach(p -> includable.addAll(related(p.source())));
+            }
+        }
+        return includable;
+    }
+
     public List<Propagation> propagations() {
         return propagations;
     }
@@ -175,6 +222,7 @@ public final class EventCatalog {
             node.put("resource", resource);
             node.put("description", descriptions.get(resource));
             own.forEach(node.putArray("triggers")::add);
+            relations.get(resource).forEach(node.putArray("related")::add);
         });
         ArrayNode table = root.putArray("propagation");
         for (Propagation row : propagations) {

@@ -516,6 +516,9 @@ public final class WebhookStore {
         if (webhook.referenceOrigin() != null) {
             item.put("reference_origin", s(webhook.referenceOrigin()));
         }
+        if (!webhook.includeResources().isEmpty()) {
+            item.put("include_resources", AttributeValue.fromL(webhook.includeResources().stream().map(Attributes::s).toList()));
+        }
         item.put("secret_key_version", s(webhook.secrets().current().keyVersion()));
         item.put("secret_sealed", s(webhook.secrets().current().sealed()));
         item.put("retired_secrets", AttributeValue.fromL(webhook.secrets().retired().stream()
@@ -569,6 +572,9 @@ public final class WebhookStore {
                 metadata,
                 string(item, "reference"),
                 string(item, "reference_origin"),
+                // Absent on items that include nothing, and on those stored before include_resources existed.
+                Optional.ofNullable(item.get("include_resources")).map(v -> v.l().stream().map(AttributeValue::s).toList())
+                        .orElse(List.of()),
                 secrets,
                 number(item, "version", 0),
                 instant(item, "created_at"),

@@ -48,6 +48,8 @@ public final class WebhookJson {
         webhook.metadata().forEach(metadata::put);
         node.put("reference", webhook.reference());
         node.put("reference_origin", webhook.referenceOrigin());
+        ArrayNode include = node.putArray("include_resources");
+        webhook.includeResources().forEach(include::add);
         node.put("version", webhook.version());
         node.put("created_at", webhook.createdAt().toString());
         node.put("updated_at", webhook.updatedAt().toString());

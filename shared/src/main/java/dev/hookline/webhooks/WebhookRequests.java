@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Turns create and update bodies into webhook fields, enforcing the API's rules. Field names follow the
  * OpenTicket webhook API; {@code events}, {@code active}, {@code secret}, {@code description},
- * {@code method_type}, {@code metadata}, {@code reference} and {@code reference_origin} come from the Helpdesk,
- * Tjar and Commerce Layer APIs, and {@code change_filter} generalises Helpdesk's {@code ticket.resolved}.
+ * {@code method_type}, {@code metadata}, {@code reference}, {@code reference_origin} and {@code include_resources}
+ * come from the Helpdesk, Tjar and Commerce Layer APIs, and {@code change_filter} generalises Helpdesk's
+ * {@code ticket.resolved}.
  */
 public final class WebhookRequests {
 
@@ -46,18 +47,19 @@ public final class WebhookRequests {
 
     private static final Set<String> WRITABLE = Set.of("name", "description", "url", "method_type", "resource",
             "trigger", "events", "change_filter", "identifier", "triggered_by_child_resources", "retries",
-            "rate_limit", "active", "metadata", "reference", "reference_origin", "secret");
+            "rate_limit", "active", "metadata", "reference", "reference_origin", "include_resources", "secret");
     private static final Set<String> READ_ONLY = Set.of("id", "guid", "company_id", "created_at", "updated_at",
             "deleted_at", "version", "invocations", "nonce");
 
     /**
      * A validated create request. {@code changeFilter} is {@link ChangeFilter#NONE} when not given;
      * {@code rateLimit} is 0 for no limit; {@code reference} and {@code referenceOrigin} are null when not given;
-     * {@code customSecret} is empty when Hookline should generate one.
+     * {@code includeResources} is empty for none; {@code customSecret} is empty when Hookline should generate one.
      */
     public record NewWebhook(String name, String description, String url, String methodType, List<EventType> events,
             ChangeFilter changeFilter, String identifier, boolean triggeredByChildResources, int retries, int rateLimit,
             boolean active, Map<String, String> metadata, String reference, String referenceOrigin,
+            List<String> includeResources,
             Optional<String> customSecret) {
     }
 
@@ -92,6 +94,10 @@ public final class WebhookRequests {
         Map<String, String> metadata = metadata(reader);
         String reference = reference(reader, "reference");
         String referenceOrigin = reference(reader, "reference_origin");
+        List<String> includeResources = includeResources(reader);
+        if (events != null && includeResources != null) {
+            checkIncludable(reader, includeResources, events, Boolean.TRUE.equals(propagate), true);
+        }
         String secret = reader.string("secret", false, 256);
         if (secret != null && !secret.startsWith("whsec_") && !SigningSecrets.isAcceptableCustomSecret(secret)) {
             reader.error("secret", FieldCode.WEAK_SECRET, "A custom secret needs 32 to 256 printable characters without spaces.");
@@ -103,7 +109,7 @@ public final class WebhookRequests {
         return new NewWebhook(name, description, url, methodType == null ? Webhook.POST : methodType, events,
                 changeFilter, identifier, Boolean.TRUE.equals(propagate), retries == null ? DEFAULT_RETRIES : retries,
                 rateLimit, active == null || active, metadata == null ? Map.of() : metadata, reference, referenceOrigin,
-                Optional.ofNullable(secret));
+                includeResources, Optional.ofNullable(secret));
     }
 
     /**
@@ -130,6 +136,8 @@ public final class WebhookRequests {
         if (reader.has("method_type")) {
             Optional.ofNullable(methodType(reader)).ifPresent(next::methodType);
         }
+        // The events and propagation the webhook ends up with, to check change_filter and include_resources
+        // against; null events when the given ones are invalid.
         List<EventType> events = current.events();
         if (reader.has("events") || reader.has("resource") || reader.has("trigger")) {
             events = events(reader, current.events());
@@ -146,8 +154,13 @@ public final class WebhookRequests {
         if (reader.has("identifier")) {
             next.identifier(identifier(reader));
         }
+        boolean propagate = current.triggeredByChildResources();
         if (reader.has("triggered_by_child_resources")) {
-            Optional.ofNullable(reader.bool("triggered_by_child_resources")).ifPresent(next::triggeredByChildResources);
+            Boolean value = reader.bool("triggered_by_child_resources");
+            if (value != null) {
+                propagate = value;
+                next.triggeredByChildResources(value);
+            }
         }
         if (reader.has("retries")) {
             Optional.ofNullable(reader.integer("retries", 0, MAX_RETRIES)).ifPresent(next::retries);
@@ -166,6 +179,14 @@ public final class WebhookRequests {
         }
         if (reader.has("reference_origin")) {
             next.referenceOrigin(reference(reader, "reference_origin"));
+        }
+        boolean given = reader.has("include_resources");
+        List<String> includeResources = given ? includeResources(reader) : current.includeResources();
+        boolean reshaped = reader.has("events") || reader.has("resource") || reader.has("trigger")
+                || reader.has("triggered_by_child_resources");
+        if (includeResources != null && events != null && (given || reshaped)) {
+            next.includeResources(includeResources);
+            checkIncludable(reader, includeResources, events, propagate, given);
         }
         reader.throwIfInvalid();
         return next;
@@ -309,6 +330,59 @@ public final class WebhookRequests {
             return null;
         }
         return reference;
+    }
+
+    /**
+     * Commerce Layer's {@code include_resources}: resources of the catalogue, each named once. Absent, null and
+     * {@code []} all mean none; null when invalid (the error is recorded).
+     */
+    private List<String> includeResources(FieldReader reader) {
+        JsonNode node = reader.node("include_resources");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            reader.error("include_resources", FieldCode.INVALID_TYPE, "Expected an array of resource names.");
+            return null;
+        }
+        if (node.size() > catalog.resources().size()) {
+            reader.error("include_resources", FieldCode.OUT_OF_RANGE, "At most " + catalog.resources().size() + " resources.");
+            return null;
+        }
+        Set<String> resources = new LinkedHashSet<>();
+        int invalid = 0;
+        for (int i = 0; i < node.size(); i++) {
+            String field = "include_resources[" + i + "]";
+            JsonNode element = node.get(i);
+            if (!element.isTextual()) {
+                reader.error(field, FieldCode.INVALID_TYPE, "Expected a resource name.");
+                invalid++;
+            } else if (!catalog.resources().contains(element.asText())) {
+                reader.error(field, FieldCode.UNKNOWN_RESOURCE, "Unknown resource; one of " + catalog.resources() + ".");
+                invalid++;
+            } else if (!resources.add(element.asText())) {
+                reader.error(field, FieldCode.DUPLICATE, "Listed more than once.");
+                invalid++;
+            }
+        }
+        return invalid == 0 ? List.copyOf(resources) : null;
+    }
+
+    /**
+     * Refuses a resource no event reaching the webhook relates to: no delivery could ever carry it. A kept list
+     * (a PATCH of the events alone) is named as a whole, since the request did not send it.
+     */
+    private void checkIncludable(FieldReader reader, List<String> includeResources, List<EventType> events,
+            boolean propagate, boolean given) {
+        Set<String> includable = catalog.includable(events, propagate);
+        for (int i = 0; i < includeResources.size(); i++) {
+            String resource = includeResources.get(i);
+            if (!includable.contains(resource)) {
+                reader.error(given ? "include_resources[" + i + "]" : "include_resources", FieldCode.UNRELATED_RESOURCE,
+                        "'" + resource + "' is not related to any event this webhook receives; it may include "
+                                + includable + " (see GET /v1/event-types).");
+            }
+        }
     }
 
     private String url(FieldReader reader, boolean required) {

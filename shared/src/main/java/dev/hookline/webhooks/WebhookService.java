@@ -92,8 +92,8 @@ public final class WebhookService {
         Webhook webhook = new Webhook(id, principal.companyId(), request.name(), request.description(), request.url(),
                 request.methodType(), request.events(), request.changeFilter(), request.identifier(),
                 request.triggeredByChildResources(), request.retries(), request.rateLimit(), request.active(),
-                request.metadata(), request.reference(), request.referenceOrigin(), SecretRing.of(sealed), 1, now, now,
-                null);
+                request.metadata(), request.reference(), request.referenceOrigin(), request.includeResources(),
+                SecretRing.of(sealed), 1, now, now, null);
         Optional<IdempotencyRecord> record = idempotencyKey.map(key ->
                 new IdempotencyRecord(key, fingerprint, id, now.plus(IDEMPOTENCY_WINDOW)));
         try {

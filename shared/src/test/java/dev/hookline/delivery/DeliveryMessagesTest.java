@@ -2,14 +2,17 @@ package dev.hookline.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.delivery.DeliveryMessages.Delivery;
 import dev.hookline.delivery.DeliveryMessages.InvalidMessage;
 import dev.hookline.delivery.DeliveryMessages.ReplayParked;
 import dev.hookline.json.Json;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,23 @@ class DeliveryMessagesTest {
         assertTrue(copy.deadLettered());
         assertFalse(copy.slowLane());
         assertEquals(Optional.empty(), copy.notBefore());
+    }
+
+    @Test
+    void theBodyCarriesOnlyTheIncludedResourcesTheWebhookAsksFor() {
+        Delivery order = new Delivery("msg_2", "wh_1", "company-1", "evt-2", 0, (ObjectNode) Json.parse("""
+                {"type": "order.create", "data": {"guid": "ord-1"},
+                 "included": {"event": {"name": "Festival"}, "shop": {"name": "Box office"}}}"""), 42, false, false);
+
+        assertEquals(Json.parse("""
+                {"type": "order.create", "data": {"guid": "ord-1"}, "included": {"shop": {"name": "Box office"}}}"""),
+                order.body(List.of("shop")));
+        assertEquals("{\"event\":{\"name\":\"Festival\"},\"shop\":{\"name\":\"Box office\"}}",
+                Json.write(order.body(List.of("shop", "event")).get("included")), "in the payload's order, whatever the webhook's");
+        assertEquals(Json.parse("{\"type\": \"order.create\", \"data\": {\"guid\": \"ord-1\"}}"), order.body(List.of()));
+        assertFalse(order.body(List.of("ticket")).has("included"), "none of those it asks for came with the event");
+        assertEquals(2, order.payload().get("included").size(), "the payload keeps them all for replays");
+        assertSame(FIRST.payload(), FIRST.body(List.of("event")), "a payload without included is sent as it is");
     }
 
     @Test

@@ -136,6 +136,42 @@ class DeliveryServiceIT {
     }
 
     @Test
+    void aWebhookGetsTheIncludedResourcesItAsksForSignedAndARetrySendsThoseItAsksForThen() {
+        receiver.then(Response.of(400));
+        ObjectNode body = (ObjectNode) Json.parse("""
+                {"name": "orders", "url": "%s", "resource": "order", "trigger": "create", "include_resources": ["shop"]}
+                """.formatted(receiver.url()));
+        WebhookService.WithSecret created = stack.services().webhooks().create(principal, body, Optional.empty());
+        Webhook webhook = created.webhook();
+        Instant occurredAt = Instant.now();
+        ObjectNode payload = (ObjectNode) Json.parse("""
+                {"type": "order.create", "timestamp": "%s", "event_id": "evt-included", "company_id": "%s",
+                 "data": {"guid": "ord-1"}, "included": {"event": {"name": "Festival"}, "shop": {"name": "Box office"}}}
+                """.formatted(occurredAt, webhook.companyId()));
+        String deliveryId = DeliveryIds.forEvent("evt-included", webhook.id(), occurredAt);
+        send(Json.write(new DeliveryMessage(deliveryId, webhook.id(), webhook.companyId(), "evt-included", 0, payload,
+                stack.services().webhooks().tenantEpoch(webhook.companyId())).toJson()));
+
+        assertEquals(List.of(Outcome.FAILED), pump());
+        assertEquals(payload, Json.parse(log.find(webhook.id(), deliveryId).orElseThrow().payload().orElseThrow()),
+                "the log keeps every included resource");
+        stack.services().webhooks().update(principal, webhook.id(),
+                Json.parse("{\"include_resources\": [\"shop\", \"event\"]}"), Optional.empty());
+        admin.retry(principal, webhook.id(), deliveryId);
+        assertEquals(List.of(Outcome.DELIVERED), pump());
+
+        List<TestReceiver.Request> requests = receiver.requests();
+        assertEquals(2, requests.size());
+        assertEquals(Json.parse("{\"shop\": {\"name\": \"Box office\"}}"), Json.parse(requests.get(0).bodyText()).get("included"));
+        assertEquals(payload, Json.parse(requests.get(1).bodyText()), "after the webhook asked for both");
+        for (TestReceiver.Request request : requests) {
+            assertEquals("ord-1", Json.parse(request.bodyText()).get("data").get("guid").asText());
+            assertDoesNotThrow(() -> new com.standardwebhooks.Webhook(created.secret())
+                    .verify(request.bodyText(), officialHeaders(request)), "signed over the body as sent");
+        }
+    }
+
+    @Test
     void aFirstAttemptSuccessOfAHealthyWebhookWritesItsOneRecordAndNothingElse() {
         WebhookService.WithSecret created = webhook(receiver.url(), 3);
         String deliveryId = enqueue(created.webhook(), "evt-one-write");

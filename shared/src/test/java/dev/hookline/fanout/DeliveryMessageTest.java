@@ -24,7 +24,7 @@ class DeliveryMessageTest {
         ObjectNode data = Json.object().put("guid", "tkt-1").put("price", 2750);
         ObjectNode changes = (ObjectNode) Json.parse("{\"price\": {\"from\": 2500, \"to\": 2750}}");
         return new ResourceEvent("evt-1", "company-1", new EventType("ticket", "update"), "tkt-1", related,
-                Instant.parse("2026-11-23T10:30:00.250Z"), data, Optional.of(changes));
+                Instant.parse("2026-11-23T10:30:00.250Z"), data, Optional.of(changes), Map.of());
     }
 
     @Test
@@ -70,10 +70,27 @@ class DeliveryMessageTest {
     void onlyUpdatesCarryChanges() {
         ResourceEvent update = ticketUpdate(Map.of());
         ResourceEvent create = new ResourceEvent("evt-2", "company-1", new EventType("ticket", "create"), "tkt-1",
-                Map.of(), update.occurredAt(), update.data(), Optional.empty());
+                Map.of(), update.occurredAt(), update.data(), Optional.empty(), Map.of());
         Subscription direct = new Subscription("webhook-1", new EventType("ticket", "create"), false, ChangeFilter.NONE);
 
         assertFalse(DeliveryMessage.first(create, direct, 7).payload().has("changes"));
+        assertFalse(DeliveryMessage.first(create, direct, 7).payload().has("included"), "nor included, when none came");
+    }
+
+    @Test
+    void theEnvelopeCarriesEveryIncludedResourceSortedByName() {
+        ResourceEvent update = ticketUpdate(Map.of("event", "evt-9", "shop", "shop-1"));
+        Map<String, ObjectNode> included = new LinkedHashMap<>();
+        included.put("shop", Json.object().put("name", "Box office"));
+        included.put("event", Json.object().put("name", "Festival"));
+        ResourceEvent order = new ResourceEvent("evt-3", "company-1", new EventType("order", "create"), "ord-1",
+                update.related(), update.occurredAt(), update.data(), Optional.empty(), included);
+        Subscription direct = new Subscription("webhook-1", new EventType("order", "create"), false, ChangeFilter.NONE);
+
+        JsonNode payload = DeliveryMessage.first(order, direct, 7).payload();
+
+        assertEquals("{\"event\":{\"name\":\"Festival\"},\"shop\":{\"name\":\"Box office\"}}",
+                Json.write(payload.get("included")));
     }
 
     @Test

@@ -74,17 +74,18 @@ class FanoutServiceIT {
     }
 
     private ObjectNode ticketCreate() {
-        return sample("events/resource-event-ticket-create.json");
+        return sample("resource-event-ticket-create.json");
     }
 
     /** The sample update: status active → sold_out, price 2500 → 2750. */
     private ObjectNode ticketUpdate() {
-        return sample("events/resource-event-ticket-update.json");
+        return sample("resource-event-ticket-update.json");
     }
 
-    private ObjectNode sample(String path) {
+    /** A sample producer event of this test's tenant, with a fresh event id. */
+    private ObjectNode sample(String file) {
         try {
-            ObjectNode event = (ObjectNode) Json.parse(Files.readString(RepoFiles.resolve(path)));
+            ObjectNode event = (ObjectNode) Json.parse(Files.readString(RepoFiles.resolve("events/" + file)));
             event.put("company_id", company);
             event.put("event_id", "evt-" + UUID.randomUUID());
             return event;
@@ -161,6 +162,39 @@ class FanoutServiceIT {
         assertEquals("resource: Not a resource of the event catalogue.", message.messageAttributes().get("hookline-detail").stringValue());
         assertEquals("message-7", message.messageAttributes().get("hookline-source-message-id").stringValue());
         Instant.parse(message.messageAttributes().get("hookline-parked-at").stringValue());
+        assertEquals(List.of(), deliveries());
+    }
+
+    @Test
+    void anEventsIncludedResourcesTravelInEachOfItsDeliveriesForTheDeliveryFunctionToChooseFrom() {
+        String orders = webhook("""
+                {"name": "orders", "url": "https://hooks.example.com/in", "events": ["order.create"],
+                 "include_resources": ["shop"]}""");
+        String events = webhook("[\"event.create\"]", "", true);
+        ObjectNode event = sample("resource-event-order-create.json");
+
+        assertEquals(new FannedOut(event.get("event_id").asText(), 0, 2, false), process(Json.write(event)));
+
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(Map.of(orders, "order/direct", events, "event/propagated"), byWebhook(deliveries));
+        for (JsonNode delivery : deliveries) {
+            assertEquals(event.get("included"), delivery.get("payload").get("included"));
+        }
+    }
+
+    @Test
+    void anEventIncludingAResourceItsResourceDoesNotRelateToIsParkedNamingIt() {
+        webhook("[\"ticket.create\"]", "", false);
+        ObjectNode event = ticketCreate();
+        ((ObjectNode) event.get("related")).put("shop", "shop-1");
+        event.set("included", Json.parse("{\"shop\": {\"name\": \"Box office\"}}"));
+
+        assertEquals(new Parked("invalid_field"), process(Json.write(event)));
+
+        List<Message> parked = stack.drain(queues.parking());
+        assertEquals(1, parked.size());
+        assertEquals("included.shop: Not a resource the event catalogue relates to ticket.",
+                parked.get(0).messageAttributes().get("hookline-detail").stringValue());
         assertEquals(List.of(), deliveries());
     }
 
@@ -306,6 +340,31 @@ class FanoutServiceIT {
             assertEquals("ticket.update", payload.get("type").asText(), "the event's type, whatever the webhook is on");
             assertEquals(event.get("changes"), payload.get("changes"));
             assertEquals(event.get("data"), payload.get("data"));
+        }
+    }
+
+    @Test
+    void anUpdateCarriesWhatItIncludedToTheWebhooksWhoseDerivedTypeOrFilterItPasses() {
+        String soldOut = webhook("""
+                {"name": "sold out", "url": "https://hooks.example.com/in", "events": ["ticket.sold_out"],
+                 "include_resources": ["event"]}""");
+        webhook("""
+                {"name": "capacity", "url": "https://hooks.example.com/in", "events": ["ticket.update"],
+                 "change_filter": [{"field": "capacity"}], "include_resources": ["event"]}""");
+        String price = webhook("""
+                {"name": "price", "url": "https://hooks.example.com/in", "events": ["ticket.update"],
+                 "change_filter": [{"field": "price"}]}""");
+        ObjectNode event = ticketUpdate();
+        event.set("included", Json.parse("{\"event\": {\"name\": \"Festival\"}}"));
+
+        assertEquals(new FannedOut(event.get("event_id").asText(), 0, 2, false), process(Json.write(event)));
+
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(Map.of(soldOut, "ticket/direct", price, "ticket/direct"), byWebhook(deliveries));
+        for (JsonNode delivery : deliveries) {
+            assertEquals(event.get("included"), delivery.get("payload").get("included"),
+                    "the delivery function narrows it per webhook as it sends");
+            assertEquals(event.get("changes"), delivery.get("payload").get("changes"));
         }
     }
 

@@ -64,7 +64,7 @@ final class InMemoryIndex implements SubscriptionIndex {
     static Webhook webhook(String id, String companyId, List<String> events, String identifier, boolean propagation) {
         Instant created = Instant.parse("2026-11-01T00:00:00Z");
         return new Webhook(id, companyId, "hook " + id, null, "https://hooks.example.com/" + id, Webhook.POST,
-                events.stream().map(EventType::parse).toList(), ChangeFilter.NONE, identifier, propagation, 3, 0, true, Map.of(), null, null,
+                events.stream().map(EventType::parse).toList(), ChangeFilter.NONE, identifier, propagation, 3, 0, true, Map.of(), null, null, List.of(),
                 SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, created, created, null);
     }
 }

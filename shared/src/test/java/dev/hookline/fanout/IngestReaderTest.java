@@ -16,6 +16,7 @@ import dev.hookline.testing.RepoFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,7 @@ class IngestReaderTest {
         assertEquals(Instant.parse("2026-11-23T10:30:00Z"), event.occurredAt());
         assertEquals("Early bird", event.data().get("name").asText());
         assertTrue(event.changes().isEmpty());
+        assertEquals(Map.of(), event.included());
         assertEquals(Position.START, ingested.position());
         assertFalse(ingested.fromSns());
     }
@@ -83,6 +85,15 @@ class IngestReaderTest {
         JsonNode status = event.changes().orElseThrow().get("status");
         assertEquals("active", status.get("from").asText());
         assertEquals("sold_out", status.get("to").asText());
+    }
+
+    @Test
+    void readsTheRelatedResourcesAnOrderIncludes() {
+        ResourceEvent event = reader.read(sample("resource-event-order-create.json"), SQS_MESSAGE_ID).event();
+
+        assertEquals(List.of("event", "shop"), List.copyOf(event.included().keySet()));
+        assertEquals("Harbour Lights Festival", event.included().get("event").get("name").asText());
+        assertEquals("Festival box office", event.included().get("shop").get("name").asText());
     }
 
     @Test
@@ -137,6 +148,16 @@ class IngestReaderTest {
                 Arguments.of("data not an object", with("data", "\"ticket\""), "invalid_field"),
                 Arguments.of("changes on a create", with("changes", "{\"price\": {\"from\": 1, \"to\": 2}}"), "invalid_field"),
                 Arguments.of("misspelt field", with("companyId", "\"x\""), "unknown_field"),
+                Arguments.of("included is a list", with("included", "[{\"name\": \"x\"}]"), "invalid_field"),
+                Arguments.of("included names a resource a ticket does not relate to",
+                        with("included", "{\"shop\": {\"name\": \"x\"}}"), "invalid_field"),
+                Arguments.of("included names an unknown resource", with("included", "{\"venue\": {}}"), "invalid_field"),
+                Arguments.of("an included resource that is not an object", with("included", "{\"event\": \"x\"}"),
+                        "invalid_field"),
+                Arguments.of("U+FFFF in an included resource", with("included", "{\"event\": {\"name\": \"\\uffff\"}}"),
+                        "invalid_characters"),
+                Arguments.of("an included resource nested beyond the contract",
+                        with("included", "{\"event\": {\"x\": " + "[".repeat(98) + "]".repeat(98) + "}}"), "too_deep"),
                 Arguments.of("U+FFFF in data", with("data", "{\"name\": \"\\uffff\"}"), "invalid_characters"),
                 Arguments.of("unpaired surrogate", ticketCreateText().replace("\"data\": {", "\"data\": {\"x\": \"\\ud800\", "),
                         "unpaired_surrogate"),
@@ -175,6 +196,17 @@ class IngestReaderTest {
 
         assertEquals("invalid_field", e.reason());
         assertTrue(e.detail().startsWith("changes.status: "), e.detail());
+    }
+
+    @Test
+    void anIncludedResourceNeedsItsIdInRelated() {
+        ObjectNode message = (ObjectNode) Json.parse(sample("resource-event-order-create.json"));
+        ((ObjectNode) message.get("related")).remove("shop");
+
+        InvalidMessageException e = rejection(Json.write(message));
+
+        assertEquals("invalid_field", e.reason());
+        assertEquals("included.shop: Give the resource's id in related.shop too.", e.detail());
     }
 
     @Test
@@ -226,6 +258,16 @@ class IngestReaderTest {
 
         assertEquals(event, continued.event());
         assertEquals(new Position(3, "webhook-9"), continued.position());
+    }
+
+    @Test
+    void aContinuationCarriesTheIncludedResourcesOn() {
+        ResourceEvent event = reader.read(sample("resource-event-order-create.json"), SQS_MESSAGE_ID).event();
+
+        ResourceEvent continued = reader.read(IngestReader.continuation(event, new Position(1, "webhook-1")), "m").event();
+
+        assertEquals(event.included(), continued.included());
+        assertEquals(event, continued);
     }
 
     @Test

@@ -44,14 +44,14 @@ class SubscriptionMatcherTest {
 
     private static ResourceEvent event(String type, String resourceId, Map<String, String> related) {
         return new ResourceEvent("evt-1", COMPANY, EventType.parse(type), resourceId, related,
-                Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.empty());
+                Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.empty(), Map.of());
     }
 
     /** A ticket update with the producer contract's sample changes: status active → sold_out, price 2500 → 2750. */
     private static ResourceEvent ticketSoldOut() {
         return new ResourceEvent("evt-1", COMPANY, EventType.parse("ticket.update"), "tkt-1", Map.of("event", "evt-1"),
                 Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.of((ObjectNode) Json.parse("""
-                        {"status": {"from": "active", "to": "sold_out"}, "price": {"from": 2500, "to": 2750}}""")));
+                        {"status": {"from": "active", "to": "sold_out"}, "price": {"from": 2500, "to": 2750}}""")), Map.of());
     }
 
     private static Webhook filtered(Webhook webhook, String changeFilter) {
@@ -216,7 +216,7 @@ class SubscriptionMatcherTest {
                 matches, "once per webhook; propagated derived types test the ticket's changes");
         ResourceEvent paused = new ResourceEvent("evt-2", COMPANY, EventType.parse("ticket.update"), "tkt-1", Map.of(),
                 Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.of((ObjectNode) Json.parse("""
-                        {"status": {"from": "active", "to": "paused"}}""")));
+                        {"status": {"from": "active", "to": "paused"}}""")), Map.of());
         assertEquals(List.of("e-event-status"), ids(matches(index, paused)), "a status change, but not to sold_out");
     }
 

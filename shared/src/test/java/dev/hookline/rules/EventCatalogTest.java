@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.json.Json;
 import dev.hookline.model.EventType;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -108,6 +109,94 @@ class EventCatalogTest {
         JsonNode broken = Json.parse("""
                 {"resources": {"ticket": {"triggers": ["update"]}}, "derived": [%s, %s]}""".formatted(row, row));
         assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(broken));
+    }
+
+    @Test
+    void relatesEachResourceToThoseItsPropagationReachesAndAnOrderToItsShop() {
+        assertEquals(Set.of(), catalog.related("event"));
+        assertEquals(Set.of("event"), catalog.related("ticket"));
+        assertEquals(Set.of("event"), catalog.related("product"));
+        assertEquals(Set.of("event", "ticket", "product"), catalog.related("shop"));
+        assertEquals(Set.of("event", "shop", "ticket", "product"), catalog.related("order"));
+        assertEquals(Set.of(), catalog.related("scanner"));
+        for (EventCatalog.Propagation row : catalog.propagations()) {
+            assertTrue(catalog.related(row.source()).contains(row.target()), row.toString());
+        }
+    }
+
+    @Test
+    void aWebhookMayIncludeWhatTheEventsReachingItRelateTo() {
+        assertEquals(Set.of("event"), catalog.includable(List.of(EventType.parse("ticket.create")), false));
+        assertEquals(Set.of(), catalog.includable(List.of(EventType.parse("event.create")), false));
+        assertEquals(Set.of("event", "shop", "ticket", "product"),
+                catalog.includable(List.of(EventType.parse("event.create")), true), "ticket, product and order creates reach it");
+        assertEquals(Set.of("event", "ticket", "product"), catalog.includable(List.of(EventType.parse("ticket.paid")), true),
+                "only shop.paid reaches a ticket.paid webhook");
+        assertEquals(Set.of(), catalog.includable(List.of(EventType.parse("ticket.paid")), false), "no ticket emits paid");
+        assertEquals(Set.of("event", "shop", "ticket", "product"),
+                catalog.includable(List.of(EventType.parse("ticket.create"), EventType.parse("order.paid")), false));
+    }
+
+    @Test
+    void servesEachResourcesRelations() {
+        for (JsonNode resource : catalog.toJson().get("resources")) {
+            Set<String> related = new java.util.HashSet<>();
+            resource.get("related").forEach(name -> related.add(name.asText()));
+            assertEquals(catalog.related(resource.get("resource").asText()), related);
+        }
+    }
+
+    @Test
+    void aResourceWithoutRelatedInAnOlderTableRelatesToWhereItPropagates() {
+        EventCatalog older = EventCatalog.fromJson(Json.parse("""
+                {"resources": {"event": {"triggers": ["create"]}, "ticket": {"triggers": ["create"]},
+                               "shop": {"triggers": ["paid"]}},
+                 "propagation": [{"source": "ticket", "target": "event", "triggers": ["create"]},
+                                 {"source": "shop", "target": "event", "triggers": ["paid"]},
+                                 {"source": "shop", "target": "ticket", "triggers": ["paid"]}]}"""));
+        assertEquals(Set.of("event"), older.related("ticket"));
+        assertEquals(Set.of("event", "ticket"), older.related("shop"));
+        assertEquals(Set.of(), older.related("event"));
+    }
+
+    @Test
+    void refusesATableWhosePropagationRunsBetweenUnrelatedResources() {
+        JsonNode broken = Json.parse("""
+                {"resources": {"event": {"triggers": ["create"]}, "ticket": {"triggers": ["create"], "related": []}},
+                 "propagation": [{"source": "ticket", "target": "event", "triggers": ["create"]}]}""");
+        assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(broken));
+        JsonNode unknown = Json.parse("""
+                {"resources": {"ticket": {"triggers": ["create"], "related": ["venue"]}}, "propagation": []}""");
+        assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(unknown));
+    }
+
+    @Test
+    void aWebhookOnADerivedTypeMayIncludeWhatItsBaseUpdateMay() {
+        assertEquals(catalog.includable(List.of(EventType.parse("ticket.update")), false),
+                catalog.includable(List.of(EventType.parse("ticket.sold_out")), false));
+        assertEquals(Set.of("event"), catalog.includable(List.of(EventType.parse("ticket.sold_out")), false),
+                "a sold-out ticket's update may carry its event");
+        assertEquals(Set.of(), catalog.includable(List.of(EventType.parse("event.status_changed")), false));
+        assertEquals(catalog.includable(List.of(EventType.parse("event.update")), true),
+                catalog.includable(List.of(EventType.parse("event.status_changed")), true),
+                "ticket, product and shop updates reach it through propagation");
+    }
+
+    @Test
+    void theBundledTableHasBothRelationsAndDerivedTypes() {
+        JsonNode json = catalog.toJson();
+        assertEquals(3, json.get("derived").size());
+        for (JsonNode resource : json.get("resources")) {
+            assertTrue(resource.get("related").isArray(), resource.toString());
+        }
+        EventCatalog both = EventCatalog.fromJson(Json.parse("""
+                {"resources": {"event": {"triggers": ["update"], "related": []},
+                               "ticket": {"triggers": ["update"], "related": ["event"]}},
+                 "propagation": [{"source": "ticket", "target": "event", "triggers": ["update"]}],
+                 "derived": [{"type": "ticket.sold_out", "change_filter": [{"field": "status", "to": "sold_out"}]}]}"""));
+        assertEquals(Set.of("event"), both.related("ticket"));
+        assertEquals(Set.of("event"), both.includable(List.of(EventType.parse("ticket.sold_out")), false));
+        assertTrue(both.isSubscribable(EventType.parse("ticket.sold_out")));
     }
 
     @Test

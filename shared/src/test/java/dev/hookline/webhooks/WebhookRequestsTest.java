@@ -37,7 +37,7 @@ class WebhookRequestsTest {
     private static Webhook existing(List<EventType> events) {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company", "name", null, "https://hooks.example.com/x",
-                Webhook.POST, events, ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null, SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
+                Webhook.POST, events, ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null, List.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
     }
 
     @Test
@@ -50,6 +50,7 @@ class WebhookRequestsTest {
         assertEquals("POST", parsed.methodType(), "POST unless PUT is asked for");
         assertEquals(null, parsed.reference());
         assertEquals(null, parsed.referenceOrigin());
+        assertEquals(List.of(), parsed.includeResources(), "no included resources unless asked for");
         assertTrue(parsed.active());
         assertEquals(List.of(EventType.parse("order.paid"), EventType.parse("order.create")), parsed.events());
         assertTrue(parsed.customSecret().isEmpty());
@@ -202,6 +203,69 @@ class WebhookRequestsTest {
         assertEquals(List.of("method_type:invalid_value"), e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
     }
 
+    @Test
+    void acceptsIncludeResourcesRelatedToTheEventsThatReachTheWebhook() {
+        assertEquals(List.of("shop", "event"), requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["order.create"],
+                 "include_resources": ["shop", "event"]}""")).includeResources());
+        assertEquals(List.of("event"), requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "event", "trigger": "create",
+                 "triggered_by_child_resources": true, "include_resources": ["event"]}""")).includeResources(),
+                "a propagated ticket.create carries its event");
+        for (String none : List.of("null", "[]")) {
+            assertEquals(List.of(), requests.parseCreate(Json.parse("""
+                    {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "include_resources": %s}"""
+                    .formatted(none))).includeResources());
+        }
+    }
+
+    @ParameterizedTest(name = "include_resources {0}")
+    @CsvSource(delimiter = '|', value = {
+            "\"event\"|include_resources:invalid_type",
+            "{}|include_resources:invalid_type",
+            "[1]|include_resources[0]:invalid_type",
+            "[\"venue\"]|include_resources[0]:unknown_resource",
+            "[\"event\", \"event\"]|include_resources[1]:duplicate",
+            "[\"shop\"]|include_resources[0]:unrelated_resource",
+            "[\"event\", \"ticket\", \"shop\"]|include_resources[1]:unrelated_resource include_resources[2]:unrelated_resource",
+            "[\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\"]|include_resources:out_of_range"})
+    void refusesIncludeResourcesThatAreNotResourcesRelatedToTheWebhooksEvents(String json, String expected) {
+        assertEquals(List.of(expected.split(" ")), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"], "include_resources": %s}"""
+                .formatted(json)));
+        Webhook webhook = existing(List.of(EventType.parse("ticket.create")));
+        ApiException e = assertThrows(ApiException.class,
+                () -> requests.applyPatch(webhook, Json.parse("{\"include_resources\": %s}".formatted(json))));
+        assertEquals(List.of(expected.split(" ")), e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
+    @Test
+    void aPatchChecksTheIncludedResourcesAgainstTheEventsAndPropagationItLeaves() {
+        Webhook orders = existing(List.of(EventType.parse("order.create"))).toBuilder()
+                .includeResources(List.of("shop")).revise(Instant.now());
+        assertEquals(List.of("shop"), requests.applyPatch(orders, Json.parse("{\"name\": \"renamed\"}"))
+                .revise(Instant.now()).includeResources(), "absent keeps the list");
+        assertEquals(List.of(), requests.applyPatch(orders, Json.parse("{\"include_resources\": null}"))
+                .revise(Instant.now()).includeResources(), "null clears it");
+
+        ApiException moved = assertThrows(ApiException.class,
+                () -> requests.applyPatch(orders, Json.parse("{\"events\": [\"ticket.create\"]}")));
+        assertEquals(List.of("include_resources:unrelated_resource"),
+                moved.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList(), "no ticket event relates to a shop");
+        assertTrue(moved.fieldErrors().get(0).message().contains("'shop'"), moved.fieldErrors().get(0).message());
+        Webhook both = requests.applyPatch(orders, Json.parse("""
+                {"events": ["ticket.create"], "include_resources": ["event"]}""")).revise(Instant.now());
+        assertEquals(List.of("event"), both.includeResources());
+
+        Webhook propagated = existing(List.of(EventType.parse("event.create"))).toBuilder()
+                .triggeredByChildResources(true).includeResources(List.of("event")).revise(Instant.now());
+        ApiException stopped = assertThrows(ApiException.class, () -> requests.applyPatch(propagated,
+                Json.parse("{\"triggered_by_child_resources\": false}")));
+        assertEquals(List.of("include_resources:unrelated_resource"),
+                stopped.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList(),
+                "without propagation only event events reach it, and they relate to nothing");
+    }
+
     @ParameterizedTest(name = "U+{0}")
     @ValueSource(strings = {"0000", "0007", "0009", "000A", "000D", "001B", "001F", "007F", "0085", "009F"})
     void refusesControlCharactersInNamesDescriptionsAndMetadataOnThatField(String hex) {
@@ -306,6 +370,32 @@ class WebhookRequestsTest {
                 .revise(Instant.now()).changeFilter());
         assertTrue(requests.applyPatch(filtered, Json.parse("{\"change_filter\": null}")).revise(Instant.now())
                 .changeFilter().isNone());
+    }
+
+    @Test
+    void aDerivedTypeOrAFilteredUpdateMayIncludeWhatItsBaseUpdateRelatesTo() {
+        WebhookRequests.NewWebhook parsed = requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.sold_out", "ticket.update"],
+                 "change_filter": [{"field": "price"}], "include_resources": ["event"]}"""));
+        assertEquals(List.of("event"), parsed.includeResources());
+        assertEquals(Json.parse("[{\"field\": \"price\"}]"), parsed.changeFilter().toJson());
+        assertEquals(List.of("event"), requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "ticket", "trigger": "sold_out",
+                 "include_resources": ["event"]}""")).includeResources(), "a sold-out ticket's update carries its event");
+        assertEquals(List.of("include_resources[0]:unrelated_resource"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.sold_out"], "include_resources": ["shop"]}"""));
+        assertEquals(List.of("change_filter:conflicting_fields", "include_resources[0]:unrelated_resource"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"],
+                 "change_filter": [{"field": "status"}], "include_resources": ["shop"]}"""), "both problems at once");
+
+        Webhook soldOut = existing(List.of(EventType.parse("ticket.sold_out"))).toBuilder()
+                .includeResources(List.of("event")).revise(Instant.now());
+        Webhook filtered = requests.applyPatch(soldOut, Json.parse("""
+                {"events": ["ticket.update"], "change_filter": [{"field": "status", "to": "sold_out"}]}""")).revise(Instant.now());
+        assertEquals(List.of("event"), filtered.includeResources(), "the kept list still relates to ticket updates");
+        assertFalse(filtered.changeFilter().isNone());
+        assertEquals(List.of("include_resources:unrelated_resource"), patchErrors(filtered,
+                "{\"events\": [\"event.update\"], \"change_filter\": null}"));
     }
 
     @Test

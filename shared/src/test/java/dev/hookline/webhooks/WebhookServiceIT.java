@@ -410,6 +410,61 @@ class WebhookServiceIT {
         return entries.get(0);
     }
 
+    @Test
+    void includedResourcesAreStoredOnlyWhenAskedForAndAnItemWithoutThemIncludesNothing() {
+        Principal admin = TestStack.admin("company-include");
+        Webhook plain = webhooks.create(admin, ticketWebhook("includes nothing"), Optional.empty()).webhook();
+        assertEquals(List.of(), plain.includeResources());
+        assertFalse(storedItem(plain.id()).containsKey("include_resources"), "nothing included is no attribute");
+        assertEquals(0, WebhookJson.render(webhooks.get(admin, plain.id())).get("include_resources").size());
+
+        ObjectNode request = ticketWebhook("includes its event");
+        request.putArray("include_resources").add("event");
+        Webhook including = webhooks.create(admin, request, Optional.empty()).webhook();
+        assertEquals(List.of("event"), storedItem(including.id()).get("include_resources").l().stream().map(AttributeValue::s).toList());
+        assertEquals(List.of("event"), store.find("company-include", including.id()).orElseThrow().includeResources());
+        assertEquals(Json.parse("[\"event\"]"), WebhookJson.render(webhooks.get(admin, including.id())).get("include_resources"));
+
+        webhooks.update(admin, including.id(), body("{\"name\": \"still including\"}"), Optional.empty());
+        assertEquals(List.of("event"), webhooks.get(admin, including.id()).includeResources(), "absent leaves it as it is");
+        ApiException moved = assertThrows(ApiException.class, () -> webhooks.update(admin, including.id(),
+                body("{\"resource\": \"event\"}"), Optional.empty()));
+        assertEquals("include_resources", moved.fieldErrors().get(0).field(), "an event.create relates to nothing");
+        webhooks.update(admin, including.id(), body("{\"include_resources\": []}"), Optional.empty());
+        assertFalse(storedItem(including.id()).containsKey("include_resources"));
+        assertEquals(List.of(), store.find("company-include", including.id()).orElseThrow().includeResources());
+    }
+
+    @Test
+    void aDerivedTypeAndAChangeFilterCombineWithIncludedResources() {
+        Principal admin = TestStack.admin("company-filter-include");
+        ObjectNode request = ticketWebhook("sold out with its event");
+        request.remove(List.of("resource", "trigger"));
+        request.set("events", body("[\"ticket.update\", \"ticket.sold_out\"]"));
+        request.set("change_filter", body("[{\"field\": \"price\"}]"));
+        request.putArray("include_resources").add("event");
+        Webhook webhook = webhooks.create(admin, request, Optional.empty()).webhook();
+
+        Webhook stored = store.find("company-filter-include", webhook.id()).orElseThrow();
+        assertEquals(ChangeFilter.fromJson(request.get("change_filter")), stored.changeFilter());
+        assertEquals(List.of("event"), stored.includeResources());
+        ObjectNode rendered = WebhookJson.render(webhooks.get(admin, webhook.id()));
+        assertEquals(request.get("change_filter"), rendered.get("change_filter"));
+        assertEquals(Json.parse("[\"event\"]"), rendered.get("include_resources"));
+        assertEquals(stored.changeFilter(), entry("company-filter-include", "ticket.update", false).changeFilter());
+
+        // Down to the derived type alone: it may still include its base update's related event, and the filter goes.
+        webhooks.update(admin, webhook.id(), body("{\"events\": [\"ticket.sold_out\"], \"change_filter\": null}"),
+                Optional.empty());
+        Webhook narrowed = store.find("company-filter-include", webhook.id()).orElseThrow();
+        assertEquals(List.of("event"), narrowed.includeResources());
+        assertTrue(narrowed.changeFilter().isNone());
+        ApiException unrelated = assertThrows(ApiException.class, () -> webhooks.update(admin, webhook.id(),
+                body("{\"include_resources\": [\"shop\"]}"), Optional.empty()));
+        assertEquals(List.of("include_resources[0]:unrelated_resource"),
+                unrelated.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
     /** The webhook's own item as stored; its index entries carry {@code webhook_id}, not {@code id}. */
     private static Map<String, AttributeValue> storedItem(String webhookId) {
         List<Map<String, AttributeValue>> items = stack.clients().dynamoDb().scan(request -> request

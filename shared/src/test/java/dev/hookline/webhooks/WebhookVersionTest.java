@@ -25,8 +25,8 @@ class WebhookVersionTest {
     private static Webhook webhook() {
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company-1", "Tickets", null,
                 "https://hooks.example.com/in", Webhook.POST, List.of(new EventType("ticket", "create")), ChangeFilter.NONE,
-                null, false, 3, 0, true, Map.of("team", "ops", "env", "prod"), null, null, SecretRing.of(SEALED), 1, CREATED,
-                CREATED, null);
+                null, false, 3, 0, true, Map.of("team", "ops", "env", "prod"), null, null, List.of(), SecretRing.of(SEALED), 1,
+                CREATED, CREATED, null);
     }
 
     @Test
@@ -42,6 +42,7 @@ class WebhookVersionTest {
                  "triggered_by_child_resources": {"from": null, "to": false},
                  "retries": {"from": null, "to": 3},
                  "active": {"from": null, "to": true},
+                 "include_resources": {"from": null, "to": []},
                  "metadata.env": {"from": null, "to": "prod"},
                  "metadata.team": {"from": null, "to": "ops"}}"""), version.changes());
         assertEquals(1, version.version());
@@ -75,6 +76,21 @@ class WebhookVersionTest {
 
         assertEquals(Json.parse("""
                 {"change_filter": {"from": null, "to": [{"field": "status", "to": "sold_out"}]}}"""),
+                WebhookVersion.of(Action.UPDATE, "key-1", before, after).changes());
+    }
+
+    @Test
+    void aChangeFilterAndIncludeResourcesChangedTogetherShowAsTwoChanges() {
+        Webhook before = webhook().toBuilder().events(List.of(new EventType("ticket", "update"))).revise(CREATED);
+        Webhook after = before.toBuilder().events(List.of(new EventType("ticket", "sold_out"), new EventType("ticket", "update")))
+                .changeFilter(ChangeFilter.fromJson(Json.parse("[{\"field\": \"capacity\"}]")))
+                .includeResources(List.of("event"))
+                .revise(LATER);
+
+        assertEquals(Json.parse("""
+                {"events": {"from": ["ticket.update"], "to": ["ticket.sold_out", "ticket.update"]},
+                 "change_filter": {"from": null, "to": [{"field": "capacity"}]},
+                 "include_resources": {"from": [], "to": ["event"]}}"""),
                 WebhookVersion.of(Action.UPDATE, "key-1", before, after).changes());
     }
 

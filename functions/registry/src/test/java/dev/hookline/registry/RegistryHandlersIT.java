@@ -302,6 +302,40 @@ class RegistryHandlersIT {
         assertEquals(200, response.getStatusCode());
         assertEquals(8, body(response).get("propagation").size());
         assertEquals("ticket.sold_out", body(response).get("derived").get(0).get("type").asText());
+        for (JsonNode resource : body(response).get("resources")) {
+            if (resource.get("resource").asText().equals("order")) {
+                assertEquals(Json.parse("[\"event\", \"shop\", \"ticket\", \"product\"]"), resource.get("related"));
+            }
+        }
+    }
+
+    @Test
+    void includeResourcesAreCreatedReadUpdatedAndRefusedWhenUnrelated() {
+        JsonNode created = body(invoke(create, createWith("""
+                {"name": "orders", "url": "https://example.com/webhook/receive", "events": ["order.create"],
+                 "include_resources": ["shop", "event"]}""", false)));
+        assertEquals(Json.parse("[\"shop\", \"event\"]"), created.get("include_resources"), created.toString());
+        String id = created.get("id").asText();
+        assertEquals(Json.parse("[\"shop\", \"event\"]"), body(invoke(get, forWebhook("get-webhook.json", id))).get("include_resources"));
+
+        APIGatewayV2HTTPEvent narrowing = forWebhook("update-webhook.json", id);
+        narrowing.getHeaders().remove("if-match");
+        narrowing.setBody("{\"include_resources\": [\"shop\"]}");
+        assertEquals(Json.parse("[\"shop\"]"), body(invoke(update, narrowing)).get("include_resources"));
+
+        APIGatewayV2HTTPEvent unrelated = forWebhook("update-webhook.json", id);
+        unrelated.getHeaders().remove("if-match");
+        unrelated.setBody("{\"events\": [\"ticket.create\"], \"include_resources\": [\"event\", \"shop\", \"venue\"]}");
+        APIGatewayV2HTTPResponse refused = invoke(update, unrelated);
+        assertError(refused, 422, "validation_failed");
+        Map<String, String> codes = new java.util.TreeMap<>();
+        body(refused).get("error").get("fields").forEach(f -> codes.put(f.get("field").asText(), f.get("code").asText()));
+        assertEquals(Map.of("include_resources[2]", "unknown_resource"), codes, "known resources are checked once all are");
+        unrelated.setBody("{\"events\": [\"ticket.create\"], \"include_resources\": [\"event\", \"shop\"]}");
+        refused = invoke(update, unrelated);
+        assertError(refused, 422, "validation_failed");
+        assertEquals("include_resources[1]", body(refused).get("error").get("fields").get(0).get("field").asText());
+        assertEquals("unrelated_resource", body(refused).get("error").get("fields").get(0).get("code").asText());
     }
 
     @Test

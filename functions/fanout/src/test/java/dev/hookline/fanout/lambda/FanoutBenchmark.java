@@ -95,7 +95,7 @@ class FanoutBenchmark {
                 String type = direct ? "ticket.create" : matching ? "event.create" : "ticket.update";
                 Webhook webhook = new Webhook(UUID.randomUUID().toString(), COMPANY, "hook " + i, null,
                         "https://hooks.example.com/" + i, Webhook.POST, List.of(EventType.parse(type)),
-                        ChangeFilter.NONE, direct ? null : EVENT_GUID, !direct, 3, 0, true, Map.of(), null, null, SecretRing.of(new EncryptedSecret("v1", "not-used-here")), 1, now, now, null);
+                        ChangeFilter.NONE, direct ? null : EVENT_GUID, !direct, 3, 0, true, Map.of(), null, null, List.of(), SecretRing.of(new EncryptedSecret("v1", "not-used-here")), 1, now, now, null);
                 store.create(webhook, WebhookVersion.of(WebhookVersion.Action.CREATE, "bench", null, webhook),
                         Optional.empty());
             }));

@@ -50,7 +50,8 @@ class ProducerContractTest {
     /** The producer samples, and every producer message in the SQS sample (SNS notifications unwrapped). */
     static Stream<Arguments> samples() {
         List<Arguments> samples = new ArrayList<>();
-        for (String file : List.of("resource-event-ticket-create.json", "resource-event-ticket-update.json")) {
+        for (String file : List.of("resource-event-ticket-create.json", "resource-event-ticket-update.json",
+                "resource-event-order-create.json")) {
             samples.add(Arguments.of("events/" + file, Json.write(read("events/" + file))));
         }
         for (JsonNode record : read("events/sqs-ingest-batch.json").get("Records")) {
@@ -79,7 +80,11 @@ class ProducerContractTest {
                 Arguments.of("a misspelt field", "{\"companyId\": \"c-1\"}"),
                 Arguments.of("a timestamp without offset", "{\"occurred_at\": \"2026-11-23T10:30:00\"}"),
                 Arguments.of("a timestamp without seconds", "{\"occurred_at\": \"2026-11-23T10:30Z\"}"),
-                Arguments.of("data that is not an object", "{\"data\": [1, 2]}"));
+                Arguments.of("data that is not an object", "{\"data\": [1, 2]}"),
+                Arguments.of("an included resource a ticket does not relate to",
+                        "{\"related\": {\"event\": \"e-1\", \"shop\": \"s-1\"}, \"included\": {\"shop\": {}}}"),
+                Arguments.of("an included resource without its id in related", "{\"related\": null, \"included\": {\"event\": {}}}"),
+                Arguments.of("an included resource that is not an object", "{\"included\": {\"event\": 1}}"));
     }
 
     @ParameterizedTest(name = "{0} is refused by the schema and the reader")
@@ -126,6 +131,19 @@ class ProducerContractTest {
         assertEquals(emitted, inSchema);
         assertEquals(List.copyOf(CATALOG.resources()), textList(SCHEMA_DOCUMENT.at("/properties/resource/enum")));
         assertEquals(new TreeSet<>(CATALOG.triggers()), new TreeSet<>(textList(SCHEMA_DOCUMENT.at("/properties/trigger/enum"))));
+    }
+
+    @Test
+    void theSchemaLetsEachResourceIncludeExactlyTheResourcesTheCatalogueRelatesItTo() {
+        for (JsonNode rule : SCHEMA_DOCUMENT.get("allOf")) {
+            JsonNode resource = rule.at("/if/properties/resource/const");
+            if (!resource.isMissingNode()) {
+                JsonNode included = rule.at("/then/properties/included");
+                Set<String> inSchema = included.has("maxProperties") ? Set.of()
+                        : new TreeSet<>(textList(included.at("/propertyNames/enum")));
+                assertEquals(CATALOG.related(resource.asText()), inSchema, resource.asText());
+            }
+        }
     }
 
     private static List<String> textList(JsonNode array) {
