@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,49 @@ class LocalRunnerIT {
             assertEquals(List.of("PUT", "PUT"), receiver.requests().stream().map(TestReceiver.Request::method).toList(),
                     "the webhook's method_type reaches the delivery function");
             assertNotEquals(Json.parse(receiver.requests().get(1).bodyText()).get("event_id"), delivery.get("event_id"));
+        }
+    }
+
+    @Test
+    void anUpdateReachesOnlyTheWebhooksWhoseChangeFilterOrDerivedTypeItPasses() throws Exception {
+        try (TestReceiver receiver = new TestReceiver()) {
+            HttpResponse<String> refused = send("POST", "/v1/webhooks", """
+                    {"name": "filtered creates", "url": "%s", "events": ["ticket.create"],
+                     "change_filter": [{"field": "status"}]}""".formatted(receiver.url()), apiKey);
+            assertEquals(422, refused.statusCode(), refused.body());
+            JsonNode problem = Json.parse(refused.body()).get("error").get("fields").get(0);
+            assertEquals("change_filter:conflicting_fields", problem.get("field").asText() + ":" + problem.get("code").asText());
+
+            Map<String, String> paths = new TreeMap<>(); // webhook id → its receiver path
+            for (String[] webhook : new String[][] {
+                    {"/sold-out", "\"events\": [\"ticket.update\"], \"change_filter\": [{\"field\": \"status\", \"to\": \"sold_out\"}]"},
+                    {"/capacity", "\"events\": [\"ticket.update\"], \"change_filter\": [{\"field\": \"capacity\"}]"},
+                    {"/price", "\"resource\": \"ticket\", \"trigger\": \"price_changed\""}}) {
+                HttpResponse<String> created = send("POST", "/v1/webhooks", """
+                        {"name": "filtered", "url": "%s", %s}""".formatted(receiver.url(webhook[0]), webhook[1]), apiKey);
+                assertEquals(201, created.statusCode(), created.body());
+                paths.put(Json.parse(created.body()).get("id").asText(), webhook[0]);
+            }
+            try {
+                Path sample = RepoFiles.resolve("events/resource-event-ticket-update.json");
+                assertTrue(sendEvent(sample.toString()).contains("fanned out to 2 deliveries"));
+
+                Await.until("both deliveries", Duration.ofSeconds(20), () -> receiver.requests().size() >= 2);
+                Map<String, String> delivered = new TreeMap<>();
+                for (TestReceiver.Request request : receiver.requests()) {
+                    JsonNode body = Json.parse(request.bodyText());
+                    delivered.put(body.get("webhook").get("id").asText(), request.path());
+                    assertEquals("ticket.update", body.get("type").asText());
+                    assertEquals(Json.parse(Files.readString(sample)).get("changes"), body.get("changes"));
+                }
+                Map<String, String> expected = new TreeMap<>(paths);
+                expected.values().remove("/capacity");
+                assertEquals(expected, delivered, "the capacity webhook's filter leaves it out");
+            } finally {
+                for (String webhookId : paths.keySet()) {
+                    assertEquals(204, send("DELETE", "/v1/webhooks/" + webhookId, null, apiKey).statusCode());
+                }
+            }
         }
     }
 

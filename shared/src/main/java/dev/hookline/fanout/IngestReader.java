@@ -286,7 +286,7 @@ public final class IngestReader {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!"update".equals(trigger)) {
+        if (!EventType.UPDATE.equals(trigger)) {
             errors.add(new FieldError("changes", "invalid_field", "Only update events carry changes."));
             return null;
         }

@@ -9,9 +9,11 @@ import java.util.Optional;
  * A tenant's subscription: where to send, which resource triggers it listens to, and how. Signing secrets
  * are only ever held sealed here; {@code version} drives optimistic concurrency (the ETag). {@code methodType}
  * is the HTTP method deliveries use, {@code POST} or {@code PUT}. {@code rateLimit} is the most deliveries per
- * second the webhook receives, 0 for no limit. {@code reference} and {@code referenceOrigin} tie the webhook to
- * a record elsewhere (Commerce Layer); null when not set. {@code includeResources} names the related resources
- * whose data its deliveries carry in {@code included} (Commerce Layer's {@code include_resources}); empty for none.
+ * second the webhook receives, 0 for no limit. {@code changeFilter} narrows its {@code update} event types to the
+ * updates whose changes pass it ({@link ChangeFilter#NONE}: every update). {@code reference} and
+ * {@code referenceOrigin} tie the webhook to a record elsewhere (Commerce Layer); null when not set.
+ * {@code includeResources} names the related resources whose data its deliveries carry in {@code included}
+ * (Commerce Layer's {@code include_resources}); empty for none.
  */
 public record Webhook(
         String id,
@@ -21,6 +23,7 @@ public record Webhook(
         String url,
         String methodType,
         List<EventType> events,
+        ChangeFilter changeFilter,
         String identifier,
         boolean triggeredByChildResources,
         int retries,
@@ -63,6 +66,14 @@ public record Webhook(
         return active && !deleted();
     }
 
+    /**
+     * The change filter of the webhook's subscription to {@code type}: its own on plain {@code update} types,
+     * none on the others (derived types carry theirs in the catalogue).
+     */
+    public ChangeFilter changeFilter(EventType type) {
+        return type.isUpdate() ? changeFilter : ChangeFilter.NONE;
+    }
+
     public Optional<String> identifierFilter() {
         return identifier == null || identifier.isEmpty() ? Optional.empty() : Optional.of(identifier);
     }
@@ -91,6 +102,7 @@ public record Webhook(
         private String url;
         private String methodType;
         private List<EventType> events;
+        private ChangeFilter changeFilter;
         private String identifier;
         private boolean triggeredByChildResources;
         private int retries;
@@ -113,6 +125,7 @@ public record Webhook(
             this.url = from.url;
             this.methodType = from.methodType;
             this.events = from.events;
+            this.changeFilter = from.changeFilter;
             this.identifier = from.identifier;
             this.triggeredByChildResources = from.triggeredByChildResources;
             this.retries = from.retries;
@@ -133,6 +146,7 @@ public record Webhook(
         public Builder url(String value) { this.url = value; return this; }
         public Builder methodType(String value) { this.methodType = value; return this; }
         public Builder events(List<EventType> value) { this.events = value; return this; }
+        public Builder changeFilter(ChangeFilter value) { this.changeFilter = value; return this; }
         public Builder identifier(String value) { this.identifier = value; return this; }
         public Builder triggeredByChildResources(boolean value) { this.triggeredByChildResources = value; return this; }
         public Builder retries(int value) { this.retries = value; return this; }
@@ -149,9 +163,9 @@ public record Webhook(
         public Webhook revise(Instant now) {
             this.version = from.version + 1;
             this.updatedAt = now;
-            return new Webhook(from.id, from.companyId, name, description, url, methodType, events, identifier,
-                    triggeredByChildResources, retries, rateLimit, active, metadata, reference, referenceOrigin,
-                    includeResources, secrets, version, from.createdAt, updatedAt, deletedAt);
+            return new Webhook(from.id, from.companyId, name, description, url, methodType, events, changeFilter,
+                    identifier, triggeredByChildResources, retries, rateLimit, active, metadata, reference,
+                    referenceOrigin, includeResources, secrets, version, from.createdAt, updatedAt, deletedAt);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Env;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +23,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The resource × trigger catalogue, the resources each relates to and the propagation table, as data.
- * Validation, {@code /v1/event-types} and fan-out all read this one table.
+ * The resource × trigger catalogue, the resources each relates to, the propagation table and the derived event
+ * types, as data. Validation, {@code /v1/event-types} and fan-out all read this one table.
  */
 public final class EventCatalog {
 
@@ -33,12 +34,24 @@ public final class EventCatalog {
     public record Propagation(String source, String target, Set<String> triggers) {
     }
 
+    /**
+     * A named kind of update (Helpdesk's {@code ticket.resolved}): webhooks subscribe to {@code type} like to a
+     * pair, and get the {@code resource.update} events whose changes pass {@code changeFilter}.
+     */
+    public record DerivedType(EventType type, String description, ChangeFilter changeFilter) {
+
+        public EventType base() {
+            return new EventType(type.resource(), EventType.UPDATE);
+        }
+    }
+
     private final Map<String, String> descriptions;
     private final Map<String, Set<String>> ownTriggers;
     private final Map<String, Set<String>> relations;
     private final List<Propagation> propagations;
     private final Set<EventType> subscribable;
     private final Set<String> triggers;
+    private final Map<EventType, DerivedType> derived;
 
     EventCatalog(JsonNode document) {
         this.descriptions = new LinkedHashMap<>();
@@ -86,6 +99,23 @@ public final class EventCatalog {
         Set<String> allTriggers = new TreeSet<>();
         pairs.forEach(pair -> allTriggers.add(pair.trigger()));
         this.triggers = Collections.unmodifiableSet(allTriggers);
+        this.derived = Collections.unmodifiableMap(derivedTypes(document.path("derived")));
+    }
+
+    private Map<EventType, DerivedType> derivedTypes(JsonNode rows) {
+        Map<EventType, DerivedType> types = new LinkedHashMap<>();
+        for (JsonNode row : rows) {
+            DerivedType type = new DerivedType(EventType.parse(row.path("type").asText()),
+                    row.path("description").asText(""), ChangeFilter.fromJson(row.path("change_filter")));
+            // A derived name that is also a trigger would make "trigger" mean two things.
+            if (triggers.contains(type.type().trigger()) || !subscribable.contains(type.base())) {
+                throw new IllegalArgumentException("A derived type needs a new name on a subscribable update: " + type);
+            }
+            if (type.changeFilter().isNone() || types.put(type.type(), type) != null) {
+                throw new IllegalArgumentException("A derived type needs a change filter and a name of its own: " + type);
+            }
+        }
+        return types;
     }
 
     /** The bundled table, or the file named by {@code EVENT_CATALOG_FILE}. Loaded once per container. */
@@ -105,9 +135,19 @@ public final class EventCatalog {
         return triggers;
     }
 
-    /** Pairs a webhook may subscribe to: a resource's own triggers plus those propagated to it. */
+    /** Triggers a webhook may name: every trigger, and the names of the derived types. */
+    public Set<String> subscribableTriggers() {
+        Set<String> names = new TreeSet<>(triggers);
+        derived.keySet().forEach(type -> names.add(type.trigger()));
+        return names;
+    }
+
+    /**
+     * Types a webhook may subscribe to: a resource's own triggers plus those propagated to it, and the derived
+     * types.
+     */
     public boolean isSubscribable(EventType type) {
-        return subscribable.contains(type);
+        return subscribable.contains(type) || derived.containsKey(type);
     }
 
     /** Pairs a producer may publish: only a resource's own triggers. */
@@ -133,11 +173,13 @@ public final class EventCatalog {
 
     /**
      * The resources a webhook on {@code types} may ask to have included: those related to the resource of any
-     * event that reaches it, directly or, with {@code viaPropagation}, through "triggered by child resources".
+     * event that reaches it, directly or, with {@code viaPropagation}, through "triggered by child resources". A
+     * derived type is reached by (some of) the events of its base update, so it may include what its base may.
      */
     public Set<String> includable(Collection<EventType> types, boolean viaPropagation) {
         Set<String> includable = new TreeSet<>();
-        for (EventType type : types) {
+        for (EventType subscribed : types) {
+            EventType type = derived.containsKey(subscribed) ? derived.get(subscribed).base() : subscribed;
             if (isEmitted(type)) {
                 includable.addAll(related(type.resource()));
             }
@@ -152,6 +194,11 @@ public final class EventCatalog {
 
     public List<Propagation> propagations() {
         return propagations;
+    }
+
+    /** The derived types on {@code base}: webhooks on them get the {@code base} events their filters pass. */
+    public List<DerivedType> derivedFrom(EventType base) {
+        return derived.values().stream().filter(type -> type.base().equals(base)).toList();
     }
 
     /** The catalogue as served by {@code GET /v1/event-types}. */
@@ -183,6 +230,16 @@ public final class EventCatalog {
             node.put("source", row.source());
             node.put("target", row.target());
             row.triggers().forEach(node.putArray("triggers")::add);
+        }
+        ArrayNode derivedTypes = root.putArray("derived");
+        for (DerivedType type : derived.values()) {
+            ObjectNode node = derivedTypes.addObject();
+            node.put("type", type.type().toString());
+            node.put("resource", type.type().resource());
+            node.put("trigger", type.type().trigger());
+            node.put("base", type.base().toString());
+            node.put("description", type.description());
+            node.set("change_filter", type.changeFilter().toJson());
         }
         return root;
     }

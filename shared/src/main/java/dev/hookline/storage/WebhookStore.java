@@ -9,6 +9,7 @@ import static dev.hookline.storage.Attributes.string;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
@@ -20,11 +21,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -55,7 +54,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * Every write also puts the webhook's {@link WebhookVersion} in the same transaction, so its history can
  * neither miss nor invent a change.
  *
- * <p>Only matchable (active, not deleted) webhooks have index entries, so fan-out needs no filter and no Scan.
+ * <p>Only matchable (active, not deleted) webhooks have index entries, so fan-out needs no filter and no Scan. An
+ * entry of an {@code update} type carries the webhook's change filter ({@code change_filter}, its JSON form), so
+ * matching checks it without reading the webhook.
  * The tenant epoch lets containers cache a tenant's index and webhooks and still see every change at once:
  * every create and update increments it in the same transaction. Fan-out uses a cached index partition only
  * under the epoch read for the batch at hand, and stamps that epoch on the deliveries it sends; the delivery
@@ -77,8 +78,12 @@ public final class WebhookStore {
     /** Tries of a transaction that lost a race for the tenant epoch to another write of the same tenant. */
     private static final int MAX_TRANSACTION_TRIES = 5;
 
-    /** A webhook found through the index for an event of a given type. */
-    public record Subscription(String webhookId, EventType registeredOn, boolean viaPropagation) {
+    /**
+     * A webhook found through the index for an event of a given type; {@code changeFilter} is the one its index
+     * entry carries, which matching checks in memory.
+     */
+    public record Subscription(String webhookId, EventType registeredOn, boolean viaPropagation,
+            ChangeFilter changeFilter) {
     }
 
     public record IdempotencyRecord(String key, String fingerprint, String webhookId, Instant expiresAt) {
@@ -153,7 +158,8 @@ public final class WebhookStore {
             }
         });
         after.forEach((id, item) -> {
-            if (!before.containsKey(id)) {
+            // An entry whose key stays can still change: its change filter.
+            if (!item.equals(before.get(id))) {
                 writes.add(TransactWriteItem.builder().put(put -> put.tableName(tableName).item(item)).build());
             }
         });
@@ -351,13 +357,13 @@ public final class WebhookStore {
         QueryRequest.Builder request = QueryRequest.builder().tableName(tableName)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                 .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(prefix)))
-                .projectionExpression("webhook_id");
+                .projectionExpression("webhook_id, change_filter");
         if (afterWebhookId != null) {
             // Sort keys are {identifier|*}#{webhook id}, so this start key resumes right after that webhook.
             request.exclusiveStartKey(Map.of("pk", s(partition), "sk", s(prefix + afterWebhookId)));
         }
         return dynamoDb.queryPaginator(request.build()).items().stream()
-                .map(item -> new Subscription(string(item, "webhook_id"), type, viaPropagation))
+                .map(item -> new Subscription(string(item, "webhook_id"), type, viaPropagation, changeFilter(item)))
                 .iterator();
     }
 
@@ -373,7 +379,7 @@ public final class WebhookStore {
         QueryRequest request = QueryRequest.builder().tableName(tableName)
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", s(partition)))
-                .projectionExpression("sk, webhook_id")
+                .projectionExpression("sk, webhook_id, change_filter")
                 .consistentRead(true)
                 .build();
         for (Map<String, AttributeValue> item : dynamoDb.queryPaginator(request).items()) {
@@ -383,7 +389,7 @@ public final class WebhookStore {
             String sortKey = string(item, "sk");
             String identifier = sortKey.substring(0, sortKey.lastIndexOf('#'));
             byIdentifier.computeIfAbsent(identifier, i -> new ArrayList<>())
-                    .add(new Subscription(string(item, "webhook_id"), type, viaPropagation));
+                    .add(new Subscription(string(item, "webhook_id"), type, viaPropagation, changeFilter(item)));
         }
         byIdentifier.replaceAll((identifier, subscriptions) -> List.copyOf(subscriptions));
         return Optional.of(new IndexPartition(Map.copyOf(byIdentifier), entries));
@@ -412,21 +418,33 @@ public final class WebhookStore {
             return keys;
         }
         String sortKey = webhook.identifierFilter().orElse(ANY_IDENTIFIER) + "#" + webhook.id();
-        Set<String> partitions = new LinkedHashSet<>();
         for (EventType type : webhook.events()) {
-            partitions.add("SUB#" + webhook.companyId() + "#" + type);
+            List<String> partitions = new ArrayList<>(List.of("SUB#" + webhook.companyId() + "#" + type));
             if (webhook.triggeredByChildResources()) {
                 partitions.add("PROP#" + webhook.companyId() + "#" + type);
             }
-        }
-        for (String partition : partitions) {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put("pk", s(partition));
-            item.put("sk", s(sortKey));
-            item.put("webhook_id", s(webhook.id()));
-            keys.put(partition + "|" + sortKey, item);
+            for (String partition : partitions) {
+                Map<String, AttributeValue> item = new HashMap<>();
+                item.put("pk", s(partition));
+                item.put("sk", s(sortKey));
+                item.put("webhook_id", s(webhook.id()));
+                putChangeFilter(item, webhook.changeFilter(type));
+                keys.put(partition + "|" + sortKey, item);
+            }
         }
         return keys;
+    }
+
+    private static void putChangeFilter(Map<String, AttributeValue> item, ChangeFilter filter) {
+        if (!filter.isNone()) {
+            item.put("change_filter", s(Json.write(filter.toJson())));
+        }
+    }
+
+    /** Items without the attribute (all of them before change filters existed) are unfiltered. */
+    private static ChangeFilter changeFilter(Map<String, AttributeValue> item) {
+        String filter = string(item, "change_filter");
+        return filter == null ? ChangeFilter.NONE : ChangeFilter.fromJson(Json.parse(filter));
     }
 
     private static String tenantKey(String companyId) {
@@ -479,6 +497,7 @@ public final class WebhookStore {
         item.put("url", s(webhook.url()));
         item.put("method_type", s(webhook.methodType()));
         item.put("events", AttributeValue.fromL(webhook.events().stream().map(e -> s(e.toString())).toList()));
+        putChangeFilter(item, webhook.changeFilter());
         if (webhook.identifier() != null) {
             item.put("identifier", s(webhook.identifier()));
         }
@@ -544,6 +563,7 @@ public final class WebhookStore {
                 // Items written before method_type existed are POST webhooks.
                 Optional.ofNullable(string(item, "method_type")).orElse(Webhook.POST),
                 events,
+                changeFilter(item),
                 string(item, "identifier"),
                 bool(item, "triggered_by_child_resources"),
                 (int) number(item, "retries", 0),

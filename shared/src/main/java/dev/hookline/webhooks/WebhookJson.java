@@ -28,6 +28,12 @@ public final class WebhookJson {
         node.put("trigger", events.size() == 1 ? events.get(0).trigger() : null);
         ArrayNode eventArray = node.putArray("events");
         events.forEach(type -> eventArray.add(type.toString()));
+        // No filter is null, as clients send it: an empty list is no valid filter.
+        if (webhook.changeFilter().isNone()) {
+            node.putNull("change_filter");
+        } else {
+            node.set("change_filter", webhook.changeFilter().toJson());
+        }
         node.put("identifier", webhook.identifier() == null ? "" : webhook.identifier());
         node.put("triggered_by_child_resources", webhook.triggeredByChildResources());
         node.put("retries", webhook.retries());

@@ -2,6 +2,7 @@ package dev.hookline.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.errors.FieldCode;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.Webhook;
 import dev.hookline.rules.EventCatalog;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * Turns create and update bodies into webhook fields, enforcing the API's rules. Field names follow the
  * OpenTicket webhook API; {@code events}, {@code active}, {@code secret}, {@code description},
  * {@code method_type}, {@code metadata}, {@code reference}, {@code reference_origin} and {@code include_resources}
- * come from the Helpdesk, Tjar and Commerce Layer APIs.
+ * come from the Helpdesk, Tjar and Commerce Layer APIs, and {@code change_filter} generalises Helpdesk's
+ * {@code ticket.resolved}.
  */
 public final class WebhookRequests {
 
@@ -37,22 +39,27 @@ public final class WebhookRequests {
     static final int MAX_METADATA_ENTRIES = 20;
     static final int MAX_METADATA_KEY = 40;
     static final int MAX_METADATA_VALUE = 500;
+    static final int MAX_CHANGE_CONDITIONS = 10;
+    static final int MAX_CHANGE_FIELD = 128;
+    static final int MAX_CHANGE_VALUE = 255;
+    private static final Set<String> CHANGE_CONDITION_FIELDS = Set.of("field", "from", "to");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
     private static final Set<String> WRITABLE = Set.of("name", "description", "url", "method_type", "resource",
-            "trigger", "events", "identifier", "triggered_by_child_resources", "retries", "rate_limit", "active",
-            "metadata", "reference", "reference_origin", "include_resources", "secret");
+            "trigger", "events", "change_filter", "identifier", "triggered_by_child_resources", "retries",
+            "rate_limit", "active", "metadata", "reference", "reference_origin", "include_resources", "secret");
     private static final Set<String> READ_ONLY = Set.of("id", "guid", "company_id", "created_at", "updated_at",
             "deleted_at", "version", "invocations", "nonce");
 
     /**
-     * A validated create request. {@code rateLimit} is 0 for no limit; {@code reference} and
-     * {@code referenceOrigin} are null when not given; {@code includeResources} is empty for none;
-     * {@code customSecret} is empty when Hookline should generate one.
+     * A validated create request. {@code changeFilter} is {@link ChangeFilter#NONE} when not given;
+     * {@code rateLimit} is 0 for no limit; {@code reference} and {@code referenceOrigin} are null when not given;
+     * {@code includeResources} is empty for none; {@code customSecret} is empty when Hookline should generate one.
      */
     public record NewWebhook(String name, String description, String url, String methodType, List<EventType> events,
-            String identifier, boolean triggeredByChildResources, int retries, int rateLimit, boolean active,
-            Map<String, String> metadata, String reference, String referenceOrigin, List<String> includeResources,
+            ChangeFilter changeFilter, String identifier, boolean triggeredByChildResources, int retries, int rateLimit,
+            boolean active, Map<String, String> metadata, String reference, String referenceOrigin,
+            List<String> includeResources,
             Optional<String> customSecret) {
     }
 
@@ -75,6 +82,10 @@ public final class WebhookRequests {
         if (events == null && !reader.has("events") && !reader.has("resource") && !reader.has("trigger")) {
             reader.error("events", FieldCode.REQUIRED, "Give either resource and trigger, or events.");
         }
+        ChangeFilter changeFilter = changeFilter(reader);
+        if (events != null) {
+            requireUpdateEvent(reader, events, changeFilter);
+        }
         String identifier = identifier(reader);
         Boolean propagate = reader.bool("triggered_by_child_resources");
         Integer retries = reader.integer("retries", 0, MAX_RETRIES);
@@ -96,8 +107,8 @@ public final class WebhookRequests {
         }
         reader.throwIfInvalid();
         return new NewWebhook(name, description, url, methodType == null ? Webhook.POST : methodType, events,
-                identifier, Boolean.TRUE.equals(propagate), retries == null ? DEFAULT_RETRIES : retries, rateLimit,
-                active == null || active, metadata == null ? Map.of() : metadata, reference, referenceOrigin,
+                changeFilter, identifier, Boolean.TRUE.equals(propagate), retries == null ? DEFAULT_RETRIES : retries,
+                rateLimit, active == null || active, metadata == null ? Map.of() : metadata, reference, referenceOrigin,
                 includeResources, Optional.ofNullable(secret));
     }
 
@@ -125,12 +136,20 @@ public final class WebhookRequests {
         if (reader.has("method_type")) {
             Optional.ofNullable(methodType(reader)).ifPresent(next::methodType);
         }
-        // The events and propagation the webhook ends up with, to check include_resources against; null events
-        // when the given ones are invalid.
+        // The events and propagation the webhook ends up with, to check change_filter and include_resources
+        // against; null events when the given ones are invalid.
         List<EventType> events = current.events();
         if (reader.has("events") || reader.has("resource") || reader.has("trigger")) {
             events = events(reader, current.events());
             Optional.ofNullable(events).ifPresent(next::events);
+        }
+        ChangeFilter changeFilter = current.changeFilter();
+        if (reader.has("change_filter")) {
+            changeFilter = changeFilter(reader);
+            next.changeFilter(changeFilter);
+        }
+        if (events != null) {
+            requireUpdateEvent(reader, events, changeFilter);
         }
         if (reader.has("identifier")) {
             next.identifier(identifier(reader));
@@ -171,6 +190,103 @@ public final class WebhookRequests {
         }
         reader.throwIfInvalid();
         return next;
+    }
+
+    /**
+     * The webhook's {@code change_filter}: 1 to {@value #MAX_CHANGE_CONDITIONS} conditions, any of which an update
+     * must pass; {@link ChangeFilter#NONE} when absent, null or invalid (the errors are recorded). An empty list is
+     * refused so that "no filter" has one spelling.
+     */
+    private static ChangeFilter changeFilter(FieldReader reader) {
+        JsonNode node = reader.node("change_filter");
+        if (node == null || node.isNull()) {
+            return ChangeFilter.NONE;
+        }
+        if (!node.isArray()) {
+            reader.error("change_filter", FieldCode.INVALID_TYPE,
+                    "Expected an array of {\"field\", \"from\", \"to\"} conditions, or null.");
+            return ChangeFilter.NONE;
+        }
+        if (node.isEmpty() || node.size() > MAX_CHANGE_CONDITIONS) {
+            reader.error("change_filter", FieldCode.OUT_OF_RANGE,
+                    "Give 1 to " + MAX_CHANGE_CONDITIONS + " conditions, or null for none.");
+            return ChangeFilter.NONE;
+        }
+        Set<ChangeFilter.Condition> conditions = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            String field = "change_filter[" + i + "]";
+            ChangeFilter.Condition condition = changeCondition(reader, node.get(i), field);
+            if (condition != null && !conditions.add(condition)) {
+                reader.error(field, FieldCode.DUPLICATE, "Listed more than once.");
+            }
+        }
+        return reader.hasErrors() ? ChangeFilter.NONE : new ChangeFilter(new ArrayList<>(conditions));
+    }
+
+    /** One condition: the changed field (a key of the event's {@code changes}, exactly), optional from and to. */
+    private static ChangeFilter.Condition changeCondition(FieldReader reader, JsonNode node, String at) {
+        if (!node.isObject()) {
+            reader.error(at, FieldCode.INVALID_TYPE, "Expected {\"field\": …} with an optional \"from\" and \"to\".");
+            return null;
+        }
+        boolean valid = true;
+        for (String name : (Iterable<String>) node::fieldNames) {
+            if (!CHANGE_CONDITION_FIELDS.contains(name)) {
+                reader.error(at + "." + name, FieldCode.UNKNOWN_FIELD, "A condition has field, from and to only.");
+                valid = false;
+            }
+        }
+        JsonNode field = node.get("field");
+        if (field == null || field.isNull() || (field.isTextual() && field.asText().isEmpty())) {
+            reader.error(at + ".field", FieldCode.REQUIRED, "Name the changed field, a key of the event's changes.");
+            valid = false;
+        } else if (!field.isTextual()) {
+            reader.error(at + ".field", FieldCode.INVALID_TYPE, "Expected a string.");
+            valid = false;
+        } else {
+            valid &= changeText(reader, field.asText(), at + ".field", MAX_CHANGE_FIELD);
+        }
+        valid &= changeValue(reader, node.get("from"), at + ".from");
+        valid &= changeValue(reader, node.get("to"), at + ".to");
+        return valid ? new ChangeFilter.Condition(field.asText(), Optional.ofNullable(node.get("from")),
+                Optional.ofNullable(node.get("to"))) : null;
+    }
+
+    /** Absent: any value. Given: a scalar ({@code null} included), which the change's value must equal. */
+    private static boolean changeValue(FieldReader reader, JsonNode value, String field) {
+        if (value == null) {
+            return true;
+        }
+        if (!value.isValueNode()) {
+            reader.error(field, FieldCode.INVALID_TYPE, "Expected a string, number, boolean or null.");
+            return false;
+        }
+        return !value.isTextual() || changeText(reader, value.asText(), field, MAX_CHANGE_VALUE);
+    }
+
+    private static boolean changeText(FieldReader reader, String text, String field, int maxLength) {
+        if (FieldReader.hasControlCharacters(text)) {
+            reader.controlCharacters(field);
+            return false;
+        }
+        if (text.length() > maxLength) {
+            reader.error(field, FieldCode.TOO_LONG, "At most " + maxLength + " characters.");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A change filter narrows a webhook's {@code update} event types (derived types carry their own filter), so a
+     * webhook with a filter needs one. The error names what the request changed: the filter or the events.
+     */
+    private static void requireUpdateEvent(FieldReader reader, List<EventType> events, ChangeFilter changeFilter) {
+        if (changeFilter.isNone() || events.stream().anyMatch(EventType::isUpdate)) {
+            return;
+        }
+        String field = reader.has("change_filter") ? "change_filter" : reader.has("events") ? "events" : "trigger";
+        reader.error(field, FieldCode.CONFLICTING_FIELDS, "change_filter applies to update event types (e.g. "
+                + "ticket.update): subscribe to one, or set change_filter to null.");
     }
 
     /**
@@ -317,8 +433,9 @@ public final class WebhookRequests {
             reader.error("resource", FieldCode.UNKNOWN_RESOURCE, "Unknown resource; one of " + catalog.resources() + ".");
             known = false;
         }
-        if (!catalog.triggers().contains(trigger)) {
-            reader.error("trigger", FieldCode.UNKNOWN_TRIGGER, "Unknown trigger; one of " + catalog.triggers() + ".");
+        if (!catalog.subscribableTriggers().contains(trigger)) {
+            reader.error("trigger", FieldCode.UNKNOWN_TRIGGER,
+                    "Unknown trigger; one of " + catalog.subscribableTriggers() + ".");
             known = false;
         }
         EventType type = new EventType(resource, trigger);

@@ -90,9 +90,10 @@ public final class WebhookService {
         String secret = request.customSecret().map(SigningSecrets::standardForm).orElseGet(SigningSecrets::generate);
         EncryptedSecret sealed = cipher.seal(secret, Webhook.secretContext(principal.companyId(), id));
         Webhook webhook = new Webhook(id, principal.companyId(), request.name(), request.description(), request.url(),
-                request.methodType(), request.events(), request.identifier(), request.triggeredByChildResources(),
-                request.retries(), request.rateLimit(), request.active(), request.metadata(), request.reference(),
-                request.referenceOrigin(), request.includeResources(), SecretRing.of(sealed), 1, now, now, null);
+                request.methodType(), request.events(), request.changeFilter(), request.identifier(),
+                request.triggeredByChildResources(), request.retries(), request.rateLimit(), request.active(),
+                request.metadata(), request.reference(), request.referenceOrigin(), request.includeResources(),
+                SecretRing.of(sealed), 1, now, now, null);
         Optional<IdempotencyRecord> record = idempotencyKey.map(key ->
                 new IdempotencyRecord(key, fingerprint, id, now.plus(IDEMPOTENCY_WINDOW)));
         try {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.delivery.DeliveryIds;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.storage.WebhookStore.Subscription;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class DeliveryMessageTest {
 
     @Test
     void theEnvelopeIsStandardWebhooksStyleAndSaysHowTheWebhookMatched() {
-        Subscription propagated = new Subscription("webhook-1", new EventType("event", "update"), true);
+        Subscription propagated = new Subscription("webhook-1", new EventType("event", "update"), true, ChangeFilter.NONE);
 
         JsonNode message = DeliveryMessage.first(ticketUpdate(Map.of("event", "evt-9")), propagated, 7).toJson();
 
@@ -70,7 +71,7 @@ class DeliveryMessageTest {
         ResourceEvent update = ticketUpdate(Map.of());
         ResourceEvent create = new ResourceEvent("evt-2", "company-1", new EventType("ticket", "create"), "tkt-1",
                 Map.of(), update.occurredAt(), update.data(), Optional.empty(), Map.of());
-        Subscription direct = new Subscription("webhook-1", new EventType("ticket", "create"), false);
+        Subscription direct = new Subscription("webhook-1", new EventType("ticket", "create"), false, ChangeFilter.NONE);
 
         assertFalse(DeliveryMessage.first(create, direct, 7).payload().has("changes"));
         assertFalse(DeliveryMessage.first(create, direct, 7).payload().has("included"), "nor included, when none came");
@@ -84,7 +85,7 @@ class DeliveryMessageTest {
         included.put("event", Json.object().put("name", "Festival"));
         ResourceEvent order = new ResourceEvent("evt-3", "company-1", new EventType("order", "create"), "ord-1",
                 update.related(), update.occurredAt(), update.data(), Optional.empty(), included);
-        Subscription direct = new Subscription("webhook-1", new EventType("order", "create"), false);
+        Subscription direct = new Subscription("webhook-1", new EventType("order", "create"), false, ChangeFilter.NONE);
 
         JsonNode payload = DeliveryMessage.first(order, direct, 7).payload();
 
@@ -100,7 +101,7 @@ class DeliveryMessageTest {
         Map<String, String> otherOrder = new LinkedHashMap<>();
         otherOrder.put("event", "evt-9");
         otherOrder.put("shop", "shop-1");
-        Subscription direct = new Subscription("webhook-1", new EventType("ticket", "update"), false);
+        Subscription direct = new Subscription("webhook-1", new EventType("ticket", "update"), false, ChangeFilter.NONE);
 
         assertEquals(Json.write(DeliveryMessage.first(ticketUpdate(oneOrder), direct, 7).toJson()),
                 Json.write(DeliveryMessage.first(ticketUpdate(otherOrder), direct, 7).toJson()));

@@ -77,6 +77,11 @@ class FanoutServiceIT {
         return sample("resource-event-ticket-create.json");
     }
 
+    /** The sample update: status active → sold_out, price 2500 → 2750. */
+    private ObjectNode ticketUpdate() {
+        return sample("resource-event-ticket-update.json");
+    }
+
     /** A sample producer event of this test's tenant, with a fresh event id. */
     private ObjectNode sample(String file) {
         try {
@@ -304,6 +309,78 @@ class FanoutServiceIT {
 
         webhooks.delete(TestStack.admin(company), second, Optional.empty());
         assertEquals(0, ((FannedOut) process(Json.write(ticketCreate()))).deliveries(), "deleted after the index was cached");
+    }
+
+    @Test
+    void anUpdateReachesExactlyTheWebhooksWhoseChangeFiltersAndDerivedTypesItPasses() {
+        String everyUpdate = webhook("[\"ticket.update\"]", "", false);
+        String soldOut = webhook("""
+                {"name": "sold out", "url": "https://hooks.example.com/in", "events": ["ticket.update"],
+                 "change_filter": [{"field": "status", "from": "active", "to": "sold_out"}]}""");
+        webhook("""
+                {"name": "capacity", "url": "https://hooks.example.com/in", "events": ["ticket.update"],
+                 "change_filter": [{"field": "capacity"}]}""");
+        String priceFromEvent = webhook("""
+                {"name": "prices of one event", "url": "https://hooks.example.com/in", "resource": "event", "trigger": "update",
+                 "identifier": "%s", "triggered_by_child_resources": true, "change_filter": [{"field": "price", "to": 2750}]}"""
+                .formatted(EVENT_GUID));
+        String derived = webhook("[\"ticket.sold_out\"]", TICKET_GUID, false);
+        webhook("[\"ticket.price_changed\"]", "another-ticket", false);
+        webhook("[\"event.status_changed\"]", "", false);
+        ObjectNode event = ticketUpdate();
+
+        Outcome outcome = process(Json.write(event));
+
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(new FannedOut(event.get("event_id").asText(), 0, 4, false), outcome);
+        assertEquals(Map.of(everyUpdate, "ticket/direct", soldOut, "ticket/direct", priceFromEvent, "event/propagated",
+                derived, "ticket/direct"), byWebhook(deliveries));
+        for (JsonNode delivery : deliveries) {
+            JsonNode payload = delivery.get("payload");
+            assertEquals("ticket.update", payload.get("type").asText(), "the event's type, whatever the webhook is on");
+            assertEquals(event.get("changes"), payload.get("changes"));
+            assertEquals(event.get("data"), payload.get("data"));
+        }
+    }
+
+    @Test
+    void anUpdateCarriesWhatItIncludedToTheWebhooksWhoseDerivedTypeOrFilterItPasses() {
+        String soldOut = webhook("""
+                {"name": "sold out", "url": "https://hooks.example.com/in", "events": ["ticket.sold_out"],
+                 "include_resources": ["event"]}""");
+        webhook("""
+                {"name": "capacity", "url": "https://hooks.example.com/in", "events": ["ticket.update"],
+                 "change_filter": [{"field": "capacity"}], "include_resources": ["event"]}""");
+        String price = webhook("""
+                {"name": "price", "url": "https://hooks.example.com/in", "events": ["ticket.update"],
+                 "change_filter": [{"field": "price"}]}""");
+        ObjectNode event = ticketUpdate();
+        event.set("included", Json.parse("{\"event\": {\"name\": \"Festival\"}}"));
+
+        assertEquals(new FannedOut(event.get("event_id").asText(), 0, 2, false), process(Json.write(event)));
+
+        List<JsonNode> deliveries = deliveries();
+        assertEquals(Map.of(soldOut, "ticket/direct", price, "ticket/direct"), byWebhook(deliveries));
+        for (JsonNode delivery : deliveries) {
+            assertEquals(event.get("included"), delivery.get("payload").get("included"),
+                    "the delivery function narrows it per webhook as it sends");
+            assertEquals(event.get("changes"), delivery.get("payload").get("changes"));
+        }
+    }
+
+    @Test
+    void theCachedIndexSeesAChangedFilterAtOnce() {
+        String webhook = webhook("""
+                {"name": "price", "url": "https://hooks.example.com/in", "events": ["ticket.update"],
+                 "change_filter": [{"field": "price"}]}""");
+        process(Json.write(ticketUpdate()));
+        assertEquals(Set.of(webhook), webhookIds(deliveries()));
+
+        webhooks.update(TestStack.admin(company), webhook, Json.parse("""
+                {"change_filter": [{"field": "status", "to": "paused"}]}"""), Optional.empty());
+        assertEquals(0, ((FannedOut) process(Json.write(ticketUpdate()))).deliveries(), "filtered out after the index was cached");
+        webhooks.update(TestStack.admin(company), webhook, Json.parse("{\"change_filter\": null}"), Optional.empty());
+        assertEquals(1, ((FannedOut) process(Json.write(ticketUpdate()))).deliveries());
     }
 
     private static Set<String> webhookIds(List<JsonNode> deliveries) {

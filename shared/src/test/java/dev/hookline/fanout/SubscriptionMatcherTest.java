@@ -3,7 +3,9 @@ package dev.hookline.fanout;
 import static dev.hookline.fanout.InMemoryIndex.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.Webhook;
 import dev.hookline.rules.EventCatalog;
@@ -43,6 +45,17 @@ class SubscriptionMatcherTest {
     private static ResourceEvent event(String type, String resourceId, Map<String, String> related) {
         return new ResourceEvent("evt-1", COMPANY, EventType.parse(type), resourceId, related,
                 Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.empty(), Map.of());
+    }
+
+    /** A ticket update with the producer contract's sample changes: status active → sold_out, price 2500 → 2750. */
+    private static ResourceEvent ticketSoldOut() {
+        return new ResourceEvent("evt-1", COMPANY, EventType.parse("ticket.update"), "tkt-1", Map.of("event", "evt-1"),
+                Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.of((ObjectNode) Json.parse("""
+                        {"status": {"from": "active", "to": "sold_out"}, "price": {"from": 2500, "to": 2750}}""")), Map.of());
+    }
+
+    private static Webhook filtered(Webhook webhook, String changeFilter) {
+        return webhook.toBuilder().changeFilter(ChangeFilter.fromJson(Json.parse(changeFilter))).revise(webhook.createdAt());
     }
 
     private static List<Subscription> matches(InMemoryIndex index, ResourceEvent event) {
@@ -85,10 +98,10 @@ class SubscriptionMatcherTest {
 
         EventType registeredOn = new EventType(target, trigger);
         if (target.equals(source)) {
-            assertEquals(List.of(new Subscription("a-opted-in", registeredOn, false),
-                    new Subscription("b-not-opted-in", registeredOn, false)), matches, "same resource: a direct match");
+            assertEquals(List.of(new Subscription("a-opted-in", registeredOn, false, ChangeFilter.NONE),
+                    new Subscription("b-not-opted-in", registeredOn, false, ChangeFilter.NONE)), matches, "same resource: a direct match");
         } else if (propagates) {
-            assertEquals(List.of(new Subscription("a-opted-in", registeredOn, true)), matches);
+            assertEquals(List.of(new Subscription("a-opted-in", registeredOn, true, ChangeFilter.NONE)), matches);
         } else {
             assertEquals(List.of(), matches);
         }
@@ -129,7 +142,7 @@ class SubscriptionMatcherTest {
 
         List<Subscription> matches = matches(index, event("ticket.create", "tkt-1", Map.of("event", "evt-1")));
 
-        assertEquals(List.of(new Subscription("event-creates", new EventType("event", "create"), true)), matches,
+        assertEquals(List.of(new Subscription("event-creates", new EventType("event", "create"), true, ChangeFilter.NONE)), matches,
                 "reached although no webhook listens to ticket.create");
     }
 
@@ -150,7 +163,7 @@ class SubscriptionMatcherTest {
         InMemoryIndex index = new InMemoryIndex()
                 .add(webhook("both", COMPANY, List.of("event.create", "ticket.create"), null, true));
 
-        assertEquals(List.of(new Subscription("both", new EventType("ticket", "create"), false)),
+        assertEquals(List.of(new Subscription("both", new EventType("ticket", "create"), false, ChangeFilter.NONE)),
                 matches(index, event("ticket.create", "tkt-1", Map.of("event", "evt-1"))));
     }
 
@@ -160,9 +173,63 @@ class SubscriptionMatcherTest {
                 .add(webhook("scans", COMPANY, List.of("product.scan", "ticket.scan", "event.scan"), null, true))
                 .add(webhook("ticket-scans", COMPANY, List.of("product.scan", "ticket.scan"), "tkt-1", true));
 
-        assertEquals(List.of(new Subscription("scans", new EventType("event", "scan"), true),
-                        new Subscription("ticket-scans", new EventType("ticket", "scan"), true)),
+        assertEquals(List.of(new Subscription("scans", new EventType("event", "scan"), true, ChangeFilter.NONE),
+                        new Subscription("ticket-scans", new EventType("ticket", "scan"), true, ChangeFilter.NONE)),
                 matches(index, event("order.scan", "ord-1", Map.of("event", "evt-1", "ticket", "tkt-1", "product", "prd-1"))));
+    }
+
+    @Test
+    void anUpdateReachesFilteredWebhooksOnlyWhenItsChangesPassTheirFilter() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("a-every-update", COMPANY, List.of("ticket.update"), null, false))
+                .add(filtered(webhook("b-sold-out", COMPANY, List.of("ticket.update"), null, false),
+                        "[{\"field\": \"status\", \"to\": \"sold_out\"}]"))
+                .add(filtered(webhook("c-capacity", COMPANY, List.of("ticket.update"), null, false),
+                        "[{\"field\": \"capacity\"}]"))
+                .add(filtered(webhook("d-capacity-or-price", COMPANY, List.of("ticket.update"), "tkt-1", false),
+                        "[{\"field\": \"capacity\"}, {\"field\": \"price\", \"from\": 2500}]"))
+                .add(filtered(webhook("e-creates-and-capacity", COMPANY, List.of("ticket.create", "ticket.update"), null, false),
+                        "[{\"field\": \"capacity\"}]"));
+
+        assertEquals(List.of("a-every-update", "b-sold-out", "d-capacity-or-price"), ids(matches(index, ticketSoldOut())));
+        assertEquals(List.of("e-creates-and-capacity"), ids(matches(index, event("ticket.create", "tkt-1", Map.of()))),
+                "the filter narrows update types only");
+        assertEquals(List.of("a-every-update"), ids(matches(index, event("ticket.update", "tkt-1", Map.of()))),
+                "an update without changes passes no filter");
+    }
+
+    @Test
+    void derivedTypesReachTheirWebhooksWhenTheUpdatePassesTheirCatalogueFilter() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(webhook("a-sold-out", COMPANY, List.of("ticket.sold_out"), null, false))
+                .add(webhook("b-price", COMPANY, List.of("ticket.price_changed"), "tkt-1", false))
+                .add(webhook("c-both", COMPANY, List.of("ticket.price_changed", "ticket.sold_out"), null, false))
+                .add(webhook("d-other-ticket", COMPANY, List.of("ticket.sold_out"), "tkt-2", false))
+                .add(webhook("e-event-status", COMPANY, List.of("event.status_changed"), null, true));
+
+        List<Subscription> matches = matches(index, ticketSoldOut());
+
+        assertEquals(List.of(new Subscription("a-sold-out", EventType.parse("ticket.sold_out"), false, ChangeFilter.NONE),
+                new Subscription("b-price", EventType.parse("ticket.price_changed"), false, ChangeFilter.NONE),
+                new Subscription("c-both", EventType.parse("ticket.sold_out"), false, ChangeFilter.NONE),
+                new Subscription("e-event-status", EventType.parse("event.status_changed"), true, ChangeFilter.NONE)),
+                matches, "once per webhook; propagated derived types test the ticket's changes");
+        ResourceEvent paused = new ResourceEvent("evt-2", COMPANY, EventType.parse("ticket.update"), "tkt-1", Map.of(),
+                Instant.parse("2026-11-23T10:30:00Z"), Json.object(), Optional.of((ObjectNode) Json.parse("""
+                        {"status": {"from": "active", "to": "paused"}}""")), Map.of());
+        assertEquals(List.of("e-event-status"), ids(matches(index, paused)), "a status change, but not to sold_out");
+    }
+
+    @Test
+    void aWebhookFilteredOutOnOneEntryStillMatchesThroughAnother() {
+        InMemoryIndex index = new InMemoryIndex()
+                .add(filtered(webhook("capacity-or-sold-out", COMPANY, List.of("ticket.update", "ticket.sold_out"), null, false),
+                        "[{\"field\": \"capacity\"}]"))
+                .add(filtered(webhook("capacity-via-event", COMPANY, List.of("ticket.update", "event.update"), null, true),
+                        "[{\"field\": \"capacity\"}]"));
+
+        assertEquals(List.of(new Subscription("capacity-or-sold-out", EventType.parse("ticket.sold_out"), false, ChangeFilter.NONE)),
+                matches(index, ticketSoldOut()), "the filter applies to propagated update entries too");
     }
 
     @Test

@@ -69,6 +69,49 @@ class EventCatalogTest {
     }
 
     @Test
+    void derivedTypesAreSubscribableNamedUpdatesOfTheirResource() {
+        EventType soldOut = EventType.parse("ticket.sold_out");
+        assertTrue(catalog.isSubscribable(soldOut));
+        assertFalse(catalog.isEmitted(soldOut), "producers send ticket.update");
+        assertTrue(catalog.subscribableTriggers().containsAll(java.util.Set.of("update", "sold_out", "price_changed")));
+        assertFalse(catalog.triggers().contains("sold_out"), "triggers stay what producers may send");
+        assertEquals(List.of("ticket.sold_out", "ticket.price_changed"), catalog.derivedFrom(EventType.parse("ticket.update"))
+                .stream().map(derived -> derived.type().toString()).toList());
+        assertEquals(List.of(), catalog.derivedFrom(EventType.parse("ticket.create")));
+    }
+
+    @Test
+    void servesTheDerivedTypesWithTheirBaseAndChangeFilter() {
+        JsonNode soldOut = catalog.toJson().get("derived").get(0);
+        assertEquals(Json.parse("""
+                {"type": "ticket.sold_out", "resource": "ticket", "trigger": "sold_out", "base": "ticket.update",
+                 "description": "A ticket type sold out: an update that changed its status to sold_out.",
+                 "change_filter": [{"field": "status", "to": "sold_out"}]}"""), soldOut);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a trigger's name|{\"type\": \"ticket.create\", \"change_filter\": [{\"field\": \"status\"}]}",
+            "a resource without updates|{\"type\": \"order.refunded\", \"change_filter\": [{\"field\": \"status\"}]}",
+            "an unknown resource|{\"type\": \"invoice.sent\", \"change_filter\": [{\"field\": \"status\"}]}",
+            "no change filter|{\"type\": \"ticket.touched\"}",
+            "a malformed change filter|{\"type\": \"ticket.touched\", \"change_filter\": [{\"to\": 1}]}"})
+    void refusesDerivedTypesThatAreNotNewNamesForFilteredUpdates(String problem, String row) {
+        JsonNode broken = Json.parse("""
+                {"resources": {"ticket": {"triggers": ["create", "update"]}, "order": {"triggers": ["create"]}},
+                 "derived": [%s]}""".formatted(row));
+        assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(broken));
+    }
+
+    @Test
+    void refusesTwoDerivedTypesOfOneName() {
+        String row = "{\"type\": \"ticket.sold_out\", \"change_filter\": [{\"field\": \"status\"}]}";
+        JsonNode broken = Json.parse("""
+                {"resources": {"ticket": {"triggers": ["update"]}}, "derived": [%s, %s]}""".formatted(row, row));
+        assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(broken));
+    }
+
+    @Test
     void relatesEachResourceToThoseItsPropagationReachesAndAnOrderToItsShop() {
         assertEquals(Set.of(), catalog.related("event"));
         assertEquals(Set.of("event"), catalog.related("ticket"));
@@ -125,6 +168,35 @@ class EventCatalogTest {
         JsonNode unknown = Json.parse("""
                 {"resources": {"ticket": {"triggers": ["create"], "related": ["venue"]}}, "propagation": []}""");
         assertThrows(IllegalArgumentException.class, () -> EventCatalog.fromJson(unknown));
+    }
+
+    @Test
+    void aWebhookOnADerivedTypeMayIncludeWhatItsBaseUpdateMay() {
+        assertEquals(catalog.includable(List.of(EventType.parse("ticket.update")), false),
+                catalog.includable(List.of(EventType.parse("ticket.sold_out")), false));
+        assertEquals(Set.of("event"), catalog.includable(List.of(EventType.parse("ticket.sold_out")), false),
+                "a sold-out ticket's update may carry its event");
+        assertEquals(Set.of(), catalog.includable(List.of(EventType.parse("event.status_changed")), false));
+        assertEquals(catalog.includable(List.of(EventType.parse("event.update")), true),
+                catalog.includable(List.of(EventType.parse("event.status_changed")), true),
+                "ticket, product and shop updates reach it through propagation");
+    }
+
+    @Test
+    void theBundledTableHasBothRelationsAndDerivedTypes() {
+        JsonNode json = catalog.toJson();
+        assertEquals(3, json.get("derived").size());
+        for (JsonNode resource : json.get("resources")) {
+            assertTrue(resource.get("related").isArray(), resource.toString());
+        }
+        EventCatalog both = EventCatalog.fromJson(Json.parse("""
+                {"resources": {"event": {"triggers": ["update"], "related": []},
+                               "ticket": {"triggers": ["update"], "related": ["event"]}},
+                 "propagation": [{"source": "ticket", "target": "event", "triggers": ["update"]}],
+                 "derived": [{"type": "ticket.sold_out", "change_filter": [{"field": "status", "to": "sold_out"}]}]}"""));
+        assertEquals(Set.of("event"), both.related("ticket"));
+        assertEquals(Set.of("event"), both.includable(List.of(EventType.parse("ticket.sold_out")), false));
+        assertTrue(both.isSubscribable(EventType.parse("ticket.sold_out")));
     }
 
     @Test

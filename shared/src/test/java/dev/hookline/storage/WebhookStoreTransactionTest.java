@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
@@ -70,7 +71,7 @@ class WebhookStoreTransactionTest {
 
     private static Webhook webhook() {
         return new Webhook("wh_1", "company-1", "hook", null, "https://hooks.example.com/in", Webhook.POST,
-                List.of(new EventType("ticket", "create")), null, false, 3, 0, true, Map.of(), null, null, List.of(),
+                List.of(new EventType("ticket", "create")), ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null, List.of(),
                 new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 1, NOW, NOW, null);
     }
 
@@ -106,7 +107,7 @@ class WebhookStoreTransactionTest {
     void aChangeThatLeavesTheIndexAloneStillIncrementsTheEpochSoCachedCopiesOfTheWebhookAreReadAgain() {
         ScriptedDynamoDb dynamoDb = new ScriptedDynamoDb();
         Webhook renamed = new Webhook("wh_1", "company-1", "renamed", null, "https://hooks.example.com/in", Webhook.POST,
-                List.of(new EventType("ticket", "create")), null, false, 3, 0, true, Map.of(), null, null, List.of(),
+                List.of(new EventType("ticket", "create")), ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null, List.of(),
                 new SecretRing(new EncryptedSecret("v1", "sealed"), List.of()), 2, NOW, NOW, null);
 
         update(dynamoDb, webhook(), renamed);

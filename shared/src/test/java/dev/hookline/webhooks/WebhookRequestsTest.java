@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookline.errors.ApiException;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
@@ -36,7 +37,7 @@ class WebhookRequestsTest {
     private static Webhook existing(List<EventType> events) {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company", "name", null, "https://hooks.example.com/x",
-                Webhook.POST, events, null, false, 3, 0, true, Map.of(), null, null, List.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
+                Webhook.POST, events, ChangeFilter.NONE, null, false, 3, 0, true, Map.of(), null, null, List.of(), SecretRing.of(new EncryptedSecret("v1", "sealed")), 1, now, now, null);
     }
 
     @Test
@@ -285,6 +286,116 @@ class WebhookRequestsTest {
                 {"name": "Zoë ~ \u00a0 € 😀", "url": "https://hooks.example.com/o", "events": ["ticket.create"],
                  "metadata": {"note": "line \u2028 sep"}}"""));
         assertEquals("Zoë ~ \u00a0 € 😀", parsed.name());
+    }
+
+    private List<String> patchErrors(Webhook webhook, String json) {
+        ApiException e = assertThrows(ApiException.class, () -> requests.applyPatch(webhook, Json.parse(json)));
+        assertEquals(422, e.status());
+        return e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList();
+    }
+
+    @Test
+    void acceptsAChangeFilterOfFieldsWithOptionalFromAndToValues() {
+        WebhookRequests.NewWebhook parsed = requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create", "ticket.update"],
+                 "change_filter": [{"field": "status", "from": "active", "to": "sold_out"}, {"field": "price"},
+                                   {"field": "capacity", "to": 0}, {"field": "note", "to": null}]}"""));
+        assertEquals(Json.parse("""
+                [{"field": "status", "from": "active", "to": "sold_out"}, {"field": "price"}, {"field": "capacity", "to": 0},
+                 {"field": "note", "to": null}]"""), parsed.changeFilter().toJson(), "to: null is a value, not 'any'");
+        assertTrue(requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.update"], "change_filter": null}"""))
+                .changeFilter().isNone(), "null is no filter");
+    }
+
+    @Test
+    void derivedTypesAreSubscribableAsListEntriesAndAsAPair() {
+        assertEquals(List.of(EventType.parse("ticket.sold_out"), EventType.parse("ticket.price_changed")), requests.parseCreate(
+                Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.sold_out", "ticket.price_changed"]}"""))
+                .events());
+        assertEquals(List.of(EventType.parse("ticket.sold_out")), requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "ticket", "trigger": "sold_out"}""")).events());
+        assertEquals(List.of("trigger:unsupported_event_type"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "order", "trigger": "sold_out"}"""));
+    }
+
+    @ParameterizedTest(name = "change_filter {0}")
+    @CsvSource(delimiter = '|', value = {
+            "\"status\"|change_filter:invalid_type",
+            "{\"field\": \"status\"}|change_filter:invalid_type",
+            "[]|change_filter:out_of_range",
+            "ELEVEN|change_filter:out_of_range",
+            "[\"status\"]|change_filter[0]:invalid_type",
+            "[{}]|change_filter[0].field:required",
+            "[{\"field\": \"\"}]|change_filter[0].field:required",
+            "[{\"field\": 7}]|change_filter[0].field:invalid_type",
+            "[{\"field\": \"LONG_FIELD\"}]|change_filter[0].field:too_long",
+            "[{\"field\": \"a\\u0000b\"}]|change_filter[0].field:invalid_characters",
+            "[{\"field\": \"status\", \"into\": \"x\"}]|change_filter[0].into:unknown_field",
+            "[{\"field\": \"status\", \"to\": [\"x\"]}]|change_filter[0].to:invalid_type",
+            "[{\"field\": \"status\", \"from\": {}}]|change_filter[0].from:invalid_type",
+            "[{\"field\": \"status\", \"to\": \"LONG_VALUE\"}]|change_filter[0].to:too_long",
+            "[{\"field\": \"status\"}, {\"field\": \"status\"}]|change_filter[1]:duplicate"})
+    void refusesInvalidChangeFiltersNamingTheOffendingPart(String json, String error) {
+        String filter = json.replace("ELEVEN", "[" + String.join(", ", java.util.Collections.nCopies(11, "{\"field\": \"f\"}")) + "]")
+                .replace("LONG_FIELD", "f".repeat(129)).replace("LONG_VALUE", "v".repeat(256));
+        assertEquals(List.of(error), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.update"], "change_filter": %s}"""
+                .formatted(filter)));
+        assertEquals(List.of(error), patchErrors(existing(List.of(EventType.parse("ticket.update"))),
+                "{\"change_filter\": %s}".formatted(filter)));
+    }
+
+    @Test
+    void aChangeFilterNeedsAnUpdateTypeAndTheErrorNamesWhatTheRequestChanged() {
+        assertEquals(List.of("change_filter:conflicting_fields"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create", "ticket.sold_out"],
+                 "change_filter": [{"field": "status"}]}"""));
+        Webhook filtered = existing(List.of(EventType.parse("ticket.update"))).toBuilder()
+                .changeFilter(ChangeFilter.fromJson(Json.parse("[{\"field\": \"status\"}]"))).revise(Instant.now());
+        assertEquals(List.of("events:conflicting_fields"), patchErrors(filtered, "{\"events\": [\"ticket.create\"]}"));
+        assertEquals(List.of("trigger:conflicting_fields"), patchErrors(filtered, "{\"trigger\": \"create\"}"));
+        assertTrue(requests.applyPatch(filtered, Json.parse("{\"trigger\": \"create\", \"change_filter\": null}"))
+                .revise(Instant.now()).changeFilter().isNone(), "dropping the filter with the update type is fine");
+        assertEquals(List.of("change_filter:conflicting_fields"), patchErrors(existing(List.of(EventType.parse("ticket.create"))),
+                "{\"change_filter\": [{\"field\": \"status\"}]}"));
+    }
+
+    @Test
+    void patchKeepsTheChangeFilterWhenAbsentAndNullClearsIt() {
+        Webhook filtered = existing(List.of(EventType.parse("ticket.update"))).toBuilder()
+                .changeFilter(ChangeFilter.fromJson(Json.parse("[{\"field\": \"status\"}]"))).revise(Instant.now());
+        assertEquals(filtered.changeFilter(), requests.applyPatch(filtered, Json.parse("{\"events\": [\"event.update\"]}"))
+                .revise(Instant.now()).changeFilter());
+        assertTrue(requests.applyPatch(filtered, Json.parse("{\"change_filter\": null}")).revise(Instant.now())
+                .changeFilter().isNone());
+    }
+
+    @Test
+    void aDerivedTypeOrAFilteredUpdateMayIncludeWhatItsBaseUpdateRelatesTo() {
+        WebhookRequests.NewWebhook parsed = requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.sold_out", "ticket.update"],
+                 "change_filter": [{"field": "price"}], "include_resources": ["event"]}"""));
+        assertEquals(List.of("event"), parsed.includeResources());
+        assertEquals(Json.parse("[{\"field\": \"price\"}]"), parsed.changeFilter().toJson());
+        assertEquals(List.of("event"), requests.parseCreate(Json.parse("""
+                {"name": "n", "url": "https://hooks.example.com", "resource": "ticket", "trigger": "sold_out",
+                 "include_resources": ["event"]}""")).includeResources(), "a sold-out ticket's update carries its event");
+        assertEquals(List.of("include_resources[0]:unrelated_resource"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.sold_out"], "include_resources": ["shop"]}"""));
+        assertEquals(List.of("change_filter:conflicting_fields", "include_resources[0]:unrelated_resource"), errors("""
+                {"name": "n", "url": "https://hooks.example.com", "events": ["ticket.create"],
+                 "change_filter": [{"field": "status"}], "include_resources": ["shop"]}"""), "both problems at once");
+
+        Webhook soldOut = existing(List.of(EventType.parse("ticket.sold_out"))).toBuilder()
+                .includeResources(List.of("event")).revise(Instant.now());
+        Webhook filtered = requests.applyPatch(soldOut, Json.parse("""
+                {"events": ["ticket.update"], "change_filter": [{"field": "status", "to": "sold_out"}]}""")).revise(Instant.now());
+        assertEquals(List.of("event"), filtered.includeResources(), "the kept list still relates to ticket updates");
+        assertFalse(filtered.changeFilter().isNone());
+        assertEquals(List.of("include_resources:unrelated_resource"), patchErrors(filtered,
+                "{\"events\": [\"event.update\"], \"change_filter\": null}"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.hookline.auth.Scope;
 import dev.hookline.errors.ApiException;
 import dev.hookline.errors.FieldError;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.Webhook;
 import dev.hookline.signing.StandardWebhooks;
@@ -361,6 +362,55 @@ class WebhookServiceIT {
     }
 
     @Test
+    void aChangeFilterIsStoredShownAndCarriedByTheUpdateTypesIndexEntriesWhichFollowItsChanges() {
+        Principal admin = TestStack.admin("company-change-filter");
+        ObjectNode request = ticketWebhook("sold out or price");
+        request.remove(List.of("resource", "trigger"));
+        request.set("events", body("[\"ticket.create\", \"ticket.update\", \"ticket.sold_out\"]"));
+        request.set("change_filter", body("[{\"field\": \"status\", \"to\": \"sold_out\"}, {\"field\": \"price\"}]"));
+        request.put("triggered_by_child_resources", true);
+        Webhook webhook = webhooks.create(admin, request, Optional.empty()).webhook();
+        ChangeFilter filter = ChangeFilter.fromJson(request.get("change_filter"));
+
+        assertEquals(filter, store.find("company-change-filter", webhook.id()).orElseThrow().changeFilter());
+        assertEquals(request.get("change_filter"), WebhookJson.render(webhooks.get(admin, webhook.id())).get("change_filter"));
+        assertEquals(filter, entry("company-change-filter", "ticket.update", false).changeFilter());
+        assertEquals(filter, entry("company-change-filter", "ticket.update", true).changeFilter());
+        assertTrue(entry("company-change-filter", "ticket.create", false).changeFilter().isNone(), "creates are not filtered");
+        assertTrue(entry("company-change-filter", "ticket.sold_out", false).changeFilter().isNone(),
+                "a derived type's filter is the catalogue's, applied when matching");
+
+        // Only the filter changes: the entries keep their keys, and still must be rewritten.
+        webhooks.update(admin, webhook.id(), body("{\"change_filter\": [{\"field\": \"capacity\"}]}"), Optional.empty());
+        assertEquals(ChangeFilter.fromJson(body("[{\"field\": \"capacity\"}]")),
+                entry("company-change-filter", "ticket.update", false).changeFilter());
+        webhooks.update(admin, webhook.id(), body("{\"name\": \"still filtered\"}"), Optional.empty());
+        assertFalse(webhooks.get(admin, webhook.id()).changeFilter().isNone(), "absent leaves it as it is");
+        webhooks.update(admin, webhook.id(), body("{\"change_filter\": null}"), Optional.empty());
+        assertTrue(entry("company-change-filter", "ticket.update", true).changeFilter().isNone());
+        assertFalse(storedItem(webhook.id()).containsKey("change_filter"), "no filter is no attribute");
+        assertTrue(WebhookJson.render(webhooks.get(admin, webhook.id())).get("change_filter").isNull());
+    }
+
+    @Test
+    void anInvalidChangeFilterIsRefusedWithTheOffendingField() {
+        ApiException e = assertThrows(ApiException.class, () -> webhooks.create(TestStack.admin("company-bad-filter"), body("""
+                {"name": "n", "url": "https://hooks.example.com/in", "resource": "ticket", "trigger": "create",
+                 "change_filter": [{"field": "status", "to": {"nested": true}}]}"""), Optional.empty()));
+        assertEquals(422, e.status());
+        assertEquals(List.of("change_filter[0].to:invalid_type"),
+                e.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
+    }
+
+    /** The one index entry of {@code company}'s only webhook on {@code type}. */
+    private static WebhookStore.Subscription entry(String company, String type, boolean viaPropagation) {
+        List<WebhookStore.Subscription> entries = new ArrayList<>();
+        store.subscriptions(company, EventType.parse(type), null, viaPropagation, null).forEachRemaining(entries::add);
+        assertEquals(1, entries.size());
+        return entries.get(0);
+    }
+
+    @Test
     void includedResourcesAreStoredOnlyWhenAskedForAndAnItemWithoutThemIncludesNothing() {
         Principal admin = TestStack.admin("company-include");
         Webhook plain = webhooks.create(admin, ticketWebhook("includes nothing"), Optional.empty()).webhook();
@@ -383,6 +433,36 @@ class WebhookServiceIT {
         webhooks.update(admin, including.id(), body("{\"include_resources\": []}"), Optional.empty());
         assertFalse(storedItem(including.id()).containsKey("include_resources"));
         assertEquals(List.of(), store.find("company-include", including.id()).orElseThrow().includeResources());
+    }
+
+    @Test
+    void aDerivedTypeAndAChangeFilterCombineWithIncludedResources() {
+        Principal admin = TestStack.admin("company-filter-include");
+        ObjectNode request = ticketWebhook("sold out with its event");
+        request.remove(List.of("resource", "trigger"));
+        request.set("events", body("[\"ticket.update\", \"ticket.sold_out\"]"));
+        request.set("change_filter", body("[{\"field\": \"price\"}]"));
+        request.putArray("include_resources").add("event");
+        Webhook webhook = webhooks.create(admin, request, Optional.empty()).webhook();
+
+        Webhook stored = store.find("company-filter-include", webhook.id()).orElseThrow();
+        assertEquals(ChangeFilter.fromJson(request.get("change_filter")), stored.changeFilter());
+        assertEquals(List.of("event"), stored.includeResources());
+        ObjectNode rendered = WebhookJson.render(webhooks.get(admin, webhook.id()));
+        assertEquals(request.get("change_filter"), rendered.get("change_filter"));
+        assertEquals(Json.parse("[\"event\"]"), rendered.get("include_resources"));
+        assertEquals(stored.changeFilter(), entry("company-filter-include", "ticket.update", false).changeFilter());
+
+        // Down to the derived type alone: it may still include its base update's related event, and the filter goes.
+        webhooks.update(admin, webhook.id(), body("{\"events\": [\"ticket.sold_out\"], \"change_filter\": null}"),
+                Optional.empty());
+        Webhook narrowed = store.find("company-filter-include", webhook.id()).orElseThrow();
+        assertEquals(List.of("event"), narrowed.includeResources());
+        assertTrue(narrowed.changeFilter().isNone());
+        ApiException unrelated = assertThrows(ApiException.class, () -> webhooks.update(admin, webhook.id(),
+                body("{\"include_resources\": [\"shop\"]}"), Optional.empty()));
+        assertEquals(List.of("include_resources[0]:unrelated_resource"),
+                unrelated.fieldErrors().stream().map(f -> f.field() + ":" + f.code()).toList());
     }
 
     /** The webhook's own item as stored; its index entries carry {@code webhook_id}, not {@code id}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
@@ -23,9 +24,9 @@ class WebhookVersionTest {
 
     private static Webhook webhook() {
         return new Webhook("96007e9b-b570-454c-aa3b-66a33a88280a", "company-1", "Tickets", null,
-                "https://hooks.example.com/in", Webhook.POST, List.of(new EventType("ticket", "create")), null, false, 3,
-                0, true, Map.of("team", "ops", "env", "prod"), null, null, List.of(), SecretRing.of(SEALED), 1, CREATED, CREATED,
-                null);
+                "https://hooks.example.com/in", Webhook.POST, List.of(new EventType("ticket", "create")), ChangeFilter.NONE,
+                null, false, 3, 0, true, Map.of("team", "ops", "env", "prod"), null, null, List.of(), SecretRing.of(SEALED), 1,
+                CREATED, CREATED, null);
     }
 
     @Test
@@ -64,6 +65,33 @@ class WebhookVersionTest {
                  "rate_limit": {"from": null, "to": 50}}"""), version.changes());
         assertEquals(2, version.version());
         assertEquals(LATER, version.changedAt());
+    }
+
+    @Test
+    void aChangeFilterChangeShowsTheWholeFilterFromWhatToWhat() {
+        Webhook before = webhook().toBuilder().events(List.of(new EventType("ticket", "update"))).revise(CREATED);
+        Webhook after = before.toBuilder()
+                .changeFilter(ChangeFilter.fromJson(Json.parse("[{\"field\": \"status\", \"to\": \"sold_out\"}]")))
+                .revise(LATER);
+
+        assertEquals(Json.parse("""
+                {"change_filter": {"from": null, "to": [{"field": "status", "to": "sold_out"}]}}"""),
+                WebhookVersion.of(Action.UPDATE, "key-1", before, after).changes());
+    }
+
+    @Test
+    void aChangeFilterAndIncludeResourcesChangedTogetherShowAsTwoChanges() {
+        Webhook before = webhook().toBuilder().events(List.of(new EventType("ticket", "update"))).revise(CREATED);
+        Webhook after = before.toBuilder().events(List.of(new EventType("ticket", "sold_out"), new EventType("ticket", "update")))
+                .changeFilter(ChangeFilter.fromJson(Json.parse("[{\"field\": \"capacity\"}]")))
+                .includeResources(List.of("event"))
+                .revise(LATER);
+
+        assertEquals(Json.parse("""
+                {"events": {"from": ["ticket.update"], "to": ["ticket.sold_out", "ticket.update"]},
+                 "change_filter": {"from": null, "to": [{"field": "capacity"}]},
+                 "include_resources": {"from": [], "to": ["event"]}}"""),
+                WebhookVersion.of(Action.UPDATE, "key-1", before, after).changes());
     }
 
     @Test

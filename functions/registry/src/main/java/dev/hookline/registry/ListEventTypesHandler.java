@@ -8,7 +8,10 @@ import dev.hookline.auth.Scope;
 import dev.hookline.rules.EventCatalog;
 import java.util.Map;
 
-/** {@code GET /v1/event-types}: the resource × trigger catalogue and the propagation table, as data. */
+/**
+ * {@code GET /v1/event-types}: the resource × trigger catalogue, the propagation table and the derived types, as
+ * data.
+ */
 public final class ListEventTypesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final EventCatalog catalog;

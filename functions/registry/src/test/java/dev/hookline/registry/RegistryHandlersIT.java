@@ -301,6 +301,7 @@ class RegistryHandlersIT {
         APIGatewayV2HTTPResponse response = invoke(eventTypes, event("list-event-types.json"));
         assertEquals(200, response.getStatusCode());
         assertEquals(8, body(response).get("propagation").size());
+        assertEquals("ticket.sold_out", body(response).get("derived").get(0).get("type").asText());
         for (JsonNode resource : body(response).get("resources")) {
             if (resource.get("resource").asText().equals("order")) {
                 assertEquals(Json.parse("[\"event\", \"shop\", \"ticket\", \"product\"]"), resource.get("related"));

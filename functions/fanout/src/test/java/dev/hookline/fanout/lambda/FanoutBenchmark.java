@@ -12,6 +12,7 @@ import dev.hookline.config.HooklineConfig;
 import dev.hookline.config.Services;
 import dev.hookline.delivery.DeliveryMessages;
 import dev.hookline.json.Json;
+import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
 import dev.hookline.model.SecretRing;
 import dev.hookline.model.Webhook;
@@ -94,7 +95,7 @@ class FanoutBenchmark {
                 String type = direct ? "ticket.create" : matching ? "event.create" : "ticket.update";
                 Webhook webhook = new Webhook(UUID.randomUUID().toString(), COMPANY, "hook " + i, null,
                         "https://hooks.example.com/" + i, Webhook.POST, List.of(EventType.parse(type)),
-                        direct ? null : EVENT_GUID, !direct, 3, 0, true, Map.of(), null, null, List.of(), SecretRing.of(new EncryptedSecret("v1", "not-used-here")), 1, now, now, null);
+                        ChangeFilter.NONE, direct ? null : EVENT_GUID, !direct, 3, 0, true, Map.of(), null, null, List.of(), SecretRing.of(new EncryptedSecret("v1", "not-used-here")), 1, now, now, null);
                 store.create(webhook, WebhookVersion.of(WebhookVersion.Action.CREATE, "bench", null, webhook),
                         Optional.empty());
             }));
