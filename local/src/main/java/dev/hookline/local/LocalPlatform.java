@@ -227,7 +227,10 @@ public final class LocalPlatform implements AutoCloseable {
         return environment;
     }
 
-    /** Adds each function (Ref = name, Arn) to the lookup; returns the functions by local name. */
+    /**
+     * Adds each function (Ref = name, Arn) to the lookup, and its AutoPublishAlias as SAM's {@code <LogicalId>.Alias}
+     * (Ref = the alias ARN); returns the functions by local name. Locally an alias runs the function itself.
+     */
     private static Map<String, SamTemplate.Function> functionResources(SamTemplate template, Intrinsics intrinsics,
                                                                       Map<String, ResolvedResource> resources) {
         Map<String, SamTemplate.Function> byName = new LinkedHashMap<>();
@@ -239,6 +242,10 @@ public final class LocalPlatform implements AutoCloseable {
             String arn = "arn:" + intrinsics.partition() + ":lambda:" + intrinsics.region() + ":"
                     + intrinsics.accountId() + ":function:" + name;
             resources.put(function.logicalId(), new ResolvedResource(name, Map.of("Arn", arn)));
+            if (function.autoPublishAlias() != null) {
+                resources.put(function.logicalId() + ".Alias",
+                        new ResolvedResource(arn + ":" + function.autoPublishAlias(), Map.of()));
+            }
         }
         return byName;
     }
@@ -255,7 +262,8 @@ public final class LocalPlatform implements AutoCloseable {
                 throw new TemplateException(where + " FunctionArn: " + e.getMessage(), e);
             }
             LambdaContainer function = containers.values().stream()
-                    .filter(c -> c.config().functionArn().equals(arn)).findFirst()
+                    .filter(c -> arn.equals(c.config().functionArn()) || arn.startsWith(c.config().functionArn() + ":"))
+                    .findFirst()
                     .orElseThrow(() -> new TemplateException(where + ": FunctionArn " + arn
                             + " is not a function of the template"));
             authorizers.put(authorizer.name(), new HttpApiServer.Authorizer(authorizer.name(), function,

@@ -67,10 +67,12 @@ public final class SamTemplate {
      * @param functionName  the FunctionName property as parsed, or null
      * @param rawEnvironment Globals and function variables merged (function wins), values not yet evaluated
      * @param codeUri       the CodeUri directory, relative to the template, or null when it is not a local path
+     * @param autoPublishAlias the alias SAM publishes each version under ({@code <LogicalId>.Alias}), or null
      */
     public record Function(String logicalId, Object functionName, String handlerClass, String handlerMethod,
                            int timeoutSeconds, int memorySizeMb, Map<String, Object> rawEnvironment,
-                           List<HttpRoute> httpRoutes, List<SqsSource> sqsSources, String codeUri) {
+                           List<HttpRoute> httpRoutes, List<SqsSource> sqsSources, String codeUri,
+                           String autoPublishAlias) {
 
         /** FunctionName if the template sets one, else {@code <stack>-<LogicalId>}. */
         public String name(Intrinsics intrinsics) {
@@ -401,7 +403,8 @@ public final class SamTemplate {
                     integer(properties.get("Timeout"), DEFAULT_TIMEOUT_SECONDS, where + " Timeout"),
                     integer(properties.get("MemorySize"), DEFAULT_MEMORY_MB, where + " MemorySize"),
                     Collections.unmodifiableMap(environment), List.copyOf(routes), List.copyOf(sqsSources),
-                    properties.get("CodeUri") instanceof String codeUri ? codeUri : null));
+                    properties.get("CodeUri") instanceof String codeUri ? codeUri : null,
+                    properties.get("AutoPublishAlias") instanceof String alias ? alias : null));
         }
         return List.copyOf(out);
     }

@@ -333,6 +333,11 @@ class SamTemplateTest {
                 default -> { }
             }
         });
+        for (SamTemplate.Function function : project.functions()) {
+            assertEquals("live", function.autoPublishAlias(), function.logicalId() + " is published for SnapStart");
+            standIns.put(function.logicalId() + ".Alias", new ResolvedResource(
+                    standIns.get(function.logicalId()).attribute("Arn") + ":live", Map.of()));
+        }
         Intrinsics intrinsics = Intrinsics.forTemplate(project, Map.of("AWS::StackName", "hookline"))
                 .withResources(standIns);
         assertFalse(project.functions().isEmpty());
@@ -342,8 +347,8 @@ class SamTemplateTest {
         SamTemplate.HttpApi api = project.httpApi().orElseThrow();
         for (SamTemplate.Authorizer authorizer : api.authorizers().values()) {
             String arn = intrinsics.resolveString(authorizer.functionArn());
-            assertTrue(project.functions().stream().anyMatch(f -> standIns.get(f.logicalId()).attribute("Arn")
-                    .equals(arn)), arn);
+            assertTrue(project.functions().stream().anyMatch(f -> (standIns.get(f.logicalId()).attribute("Arn")
+                    + ":live").equals(arn)), "the authorizer is invoked through its SnapStart alias: " + arn);
         }
         assertTrue(project.functions().stream().flatMap(f -> f.httpRoutes().stream()).count() > 0);
     }

@@ -27,7 +27,6 @@ import dev.hookline.storage.WebhookStore;
 import dev.hookline.webhooks.WebhookRequests;
 import dev.hookline.webhooks.WebhookService;
 import java.time.Clock;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -135,7 +134,7 @@ public final class Services {
                 deliveryConfig.maxResponseBytes(), clock);
         WebhookCache cache = new WebhookCache(webhookStore.get(), webhookService.get(), health, deliveryConfig.cacheTtl(), clock);
         return new DeliveryService(cache, log, health, new DeliveryRateLimiter(dynamoDb.get(), deliveryConfig.deliveriesTable()),
-                sender, new RetryPolicy(deliveryConfig.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
+                sender, new RetryPolicy(deliveryConfig.retrySchedule(), Jitter::fraction),
                 sqs.get(), new SqsBatchSender(sqs.get(), 2), deliveryConfig, clock);
     }
 

@@ -1,5 +1,6 @@
 package dev.hookline.queues;
 
+import dev.hookline.config.Jitter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,7 +227,7 @@ public final class SqsBatchSender {
 
     private Duration backoff(int attempt) {
         long ceiling = baseBackoff.toMillis() << Math.min(attempt - 1, 10);
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        return Duration.ofMillis(Jitter.below(ceiling + 1));
     }
 
     private static void sleep(Duration duration) {

@@ -8,6 +8,7 @@ import static dev.hookline.storage.Attributes.s;
 import static dev.hookline.storage.Attributes.string;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.config.Jitter;
 import dev.hookline.json.Json;
 import dev.hookline.model.ChangeFilter;
 import dev.hookline.model.EventType;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -189,7 +189,7 @@ public final class WebhookStore {
                     throw e;
                 }
                 try {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(10L << tries));
+                    Thread.sleep(Jitter.below(10L << tries));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;

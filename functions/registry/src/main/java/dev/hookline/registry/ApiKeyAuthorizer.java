@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import dev.hookline.auth.ApiKeyService;
 import dev.hookline.auth.Principal;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,7 @@ public final class ApiKeyAuthorizer implements RequestHandler<APIGatewayV2Custom
 
     public ApiKeyAuthorizer() {
         this(Services.fromEnvironment().apiKeys());
+        SnapStartPriming.register(ApiKeyAuthorizer.class);
     }
 
     ApiKeyAuthorizer(ApiKeyService apiKeys) {

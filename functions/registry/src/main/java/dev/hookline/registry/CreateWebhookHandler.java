@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.webhooks.WebhookJson;
 import dev.hookline.webhooks.WebhookService;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ public final class CreateWebhookHandler implements RequestHandler<APIGatewayV2HT
 
     public CreateWebhookHandler() {
         this(Services.fromEnvironment().webhooks());
+        SnapStartPriming.register(CreateWebhookHandler.class);
     }
 
     CreateWebhookHandler(WebhookService webhooks) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.webhooks.WebhookService;
 
 /** {@code DELETE /v1/webhooks/{id}}: 204; the webhook stops matching at once and leaves the API. */
@@ -14,6 +15,7 @@ public final class DeleteWebhookHandler implements RequestHandler<APIGatewayV2HT
 
     public DeleteWebhookHandler() {
         this(Services.fromEnvironment().webhooks());
+        SnapStartPriming.register(DeleteWebhookHandler.class);
     }
 
     DeleteWebhookHandler(WebhookService webhooks) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import java.util.Map;
@@ -16,6 +17,7 @@ public final class GetDeliveryHandler implements RequestHandler<APIGatewayV2HTTP
 
     public GetDeliveryHandler() {
         this(Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(GetDeliveryHandler.class);
     }
 
     GetDeliveryHandler(DeliveryAdmin deliveries) {

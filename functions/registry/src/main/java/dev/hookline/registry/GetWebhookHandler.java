@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.model.Webhook;
@@ -20,6 +21,7 @@ public final class GetWebhookHandler implements RequestHandler<APIGatewayV2HTTPE
 
     public GetWebhookHandler() {
         this(Services.fromEnvironment().webhooks(), Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(GetWebhookHandler.class);
     }
 
     GetWebhookHandler(WebhookService webhooks) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.delivery.DeliveryRecord;
@@ -21,6 +22,7 @@ public final class ListDeliveriesHandler implements RequestHandler<APIGatewayV2H
 
     public ListDeliveriesHandler() {
         this(Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(ListDeliveriesHandler.class);
     }
 
     ListDeliveriesHandler(DeliveryAdmin deliveries) {

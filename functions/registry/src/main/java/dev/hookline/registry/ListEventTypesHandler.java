@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.auth.Scope;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.rules.EventCatalog;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ public final class ListEventTypesHandler implements RequestHandler<APIGatewayV2H
 
     public ListEventTypesHandler() {
         this(EventCatalog.standard());
+        SnapStartPriming.register(ListEventTypesHandler.class);
     }
 
     ListEventTypesHandler(EventCatalog catalog) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.json.Json;
 import dev.hookline.storage.Page;
 import dev.hookline.webhooks.WebhookJson;
@@ -25,6 +26,7 @@ public final class ListWebhookVersionsHandler implements RequestHandler<APIGatew
 
     public ListWebhookVersionsHandler() {
         this(Services.fromEnvironment().webhooks());
+        SnapStartPriming.register(ListWebhookVersionsHandler.class);
     }
 
     ListWebhookVersionsHandler(WebhookService webhooks) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.errors.ApiException;
@@ -28,6 +29,7 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
 
     public ListWebhooksHandler() {
         this(Services.fromEnvironment().webhooks(), Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(ListWebhooksHandler.class);
     }
 
     ListWebhooksHandler(WebhookService webhooks) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ public final class RecoverDeliveriesHandler implements RequestHandler<APIGateway
 
     public RecoverDeliveriesHandler() {
         this(Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(RecoverDeliveriesHandler.class);
     }
 
     RecoverDeliveriesHandler(DeliveryAdmin deliveries) {

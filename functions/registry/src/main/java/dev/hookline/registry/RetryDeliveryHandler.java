@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ public final class RetryDeliveryHandler implements RequestHandler<APIGatewayV2HT
 
     public RetryDeliveryHandler() {
         this(Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(RetryDeliveryHandler.class);
     }
 
     RetryDeliveryHandler(DeliveryAdmin deliveries) {

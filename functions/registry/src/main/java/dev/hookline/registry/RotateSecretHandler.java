@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.webhooks.WebhookJson;
 import dev.hookline.webhooks.WebhookService;
 import java.util.Map;
@@ -19,6 +20,7 @@ public final class RotateSecretHandler implements RequestHandler<APIGatewayV2HTT
 
     public RotateSecretHandler() {
         this(Services.fromEnvironment().webhooks());
+        SnapStartPriming.register(RotateSecretHandler.class);
     }
 
     RotateSecretHandler(WebhookService webhooks) {

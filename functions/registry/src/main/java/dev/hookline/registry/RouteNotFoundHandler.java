@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.errors.ApiException;
 
 /**
@@ -11,6 +12,10 @@ import dev.hookline.errors.ApiException;
  * other methods, else 404.
  */
 public final class RouteNotFoundHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    public RouteNotFoundHandler() {
+        SnapStartPriming.register(RouteNotFoundHandler.class);
+    }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {

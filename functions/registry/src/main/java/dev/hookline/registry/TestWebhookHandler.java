@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ public final class TestWebhookHandler implements RequestHandler<APIGatewayV2HTTP
 
     public TestWebhookHandler() {
         this(Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(TestWebhookHandler.class);
     }
 
     TestWebhookHandler(DeliveryAdmin deliveries) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.model.Webhook;
@@ -23,6 +24,7 @@ public final class UpdateWebhookHandler implements RequestHandler<APIGatewayV2HT
 
     public UpdateWebhookHandler() {
         this(Services.fromEnvironment().webhooks(), Services.fromEnvironment().deliveryAdmin());
+        SnapStartPriming.register(UpdateWebhookHandler.class);
     }
 
     UpdateWebhookHandler(WebhookService webhooks) {

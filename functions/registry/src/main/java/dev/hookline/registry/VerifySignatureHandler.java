@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.json.Json;
 import dev.hookline.signing.StandardWebhooks;
 import dev.hookline.webhooks.WebhookService;
@@ -22,6 +23,7 @@ public final class VerifySignatureHandler implements RequestHandler<APIGatewayV2
 
     public VerifySignatureHandler() {
         this(Services.fromEnvironment().webhooks());
+        SnapStartPriming.register(VerifySignatureHandler.class);
     }
 
     VerifySignatureHandler(WebhookService webhooks) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.hookline.config.Services;
 import dev.hookline.delivery.DeliveryService;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryService.Outcome;
 import dev.hookline.delivery.DeliveryService.Received;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ public final class DeliveryHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     public DeliveryHandler() {
         this(Services.fromEnvironment().delivery());
+        SnapStartPriming.register(DeliveryHandler.class);
     }
 
     DeliveryHandler(DeliveryService delivery) {

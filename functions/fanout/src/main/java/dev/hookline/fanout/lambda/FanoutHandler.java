@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.hookline.config.Services;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.fanout.FanoutService;
 import dev.hookline.fanout.IngestMessage;
 import java.time.Duration;
@@ -26,6 +27,7 @@ public final class FanoutHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     public FanoutHandler() {
         this(Services.fromEnvironment().fanout());
+        SnapStartPriming.register(FanoutHandler.class);
     }
 
     FanoutHandler(FanoutService fanout) {
