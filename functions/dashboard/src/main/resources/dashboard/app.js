@@ -294,8 +294,8 @@ function deliveriesSection(id) {
         data.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page + 1) }, 'Older') : null));
   }
 
-  /** Reloads the newest page until delivery `deliveryId` is final (a ping or retry in flight), for a while. */
-  async function watch(deliveryId) {
+  /** Reloads the newest page until delivery `deliveryId` is final (a ping in flight), for a while. */
+  async function watch(deliveryId, onFinal) {
     const mine = generation;
     for (let i = 0; i < 30 && mine === generation; i += 1) {
       await new Promise((resolve) => { setTimeout(resolve, 1000); });
@@ -305,6 +305,7 @@ function deliveriesSection(id) {
       const delivery = rows.find((row) => row.id === deliveryId);
       if (delivery && FINAL.has(delivery.status)) {
         notify(`Delivery ${deliveryId}: ${delivery.status}.`);
+        onFinal();
         return;
       }
     }
@@ -322,9 +323,10 @@ function deliveriesSection(id) {
 function chartSection(id) {
   const body = h('div', {}, h('p', { class: 'hint' }, 'Loading the last 24 hours…'));
   const section = h('section', { 'aria-labelledby': 'chart-title' }, h('h2', { id: 'chart-title' }, 'Delivery outcomes'), body);
-  outcomes(id).then((data) => body.replaceChildren(outcomeFigure(data)))
+  const load = () => outcomes(id).then((data) => body.replaceChildren(outcomeFigure(data)))
     .catch((error) => body.replaceChildren(h('p', { class: 'hint' }, `The chart could not be loaded: ${error.message}`)));
-  return section;
+  load();
+  return { section, load };
 }
 
 function recoverSection(id) {
@@ -387,6 +389,7 @@ async function webhookView(id) {
   const related = webhook.events.flatMap((type) => (typeByName.get(type)?.propagated_from ?? [])
     .map((source) => `${source}.${type.split('.')[1]}`));
   const deliveries = deliveriesSection(id);
+  const chart = chartSection(id);
 
   const actions = canWrite() ? h('div', { class: 'actions toolbar' },
     h('a', { class: 'button secondary', href: `${here}/edit` }, 'Edit'),
@@ -398,7 +401,7 @@ async function webhookView(id) {
     h('button', { type: 'button', class: 'secondary', onclick: async () => {
       const queued = await act(() => call('POST', `${webhookPath(id)}/test`, { body: {} }),
         ({ data }) => `Test ping ${data.delivery_id} queued.`);
-      if (queued) await deliveries.watch(queued.data.delivery_id);
+      if (queued) await deliveries.watch(queued.data.delivery_id, chart.load);
     } }, 'Send test ping'),
     h('button', { type: 'button', class: 'secondary', onclick: async () => {
       if (!await confirmDialog({ title: 'Rotate the signing secret?', confirmLabel: 'Rotate',
@@ -442,7 +445,7 @@ async function webhookView(id) {
       ['Updated', when(webhook.updated_at)],
       ['Id', h('code', {}, webhook.id)],
     ]),
-    chartSection(id),
+    chart.section,
     deliveries.section,
     canWrite() ? recoverSection(id) : null,
     verifySection(id));
@@ -533,11 +536,14 @@ function errorView(error) {
 async function render() {
   generation += 1;
   const mine = generation;
-  status.textContent = notice ?? '';
+  // A notice belongs to the view it leads to: it shows once that view does.
+  const message = notice ?? '';
   notice = null;
+  status.textContent = '';
   renderAccount();
   if (!session.key()) {
     show(signInView());
+    status.textContent = message;
     return;
   }
   const route = ROUTES.find(([pattern]) => pattern.test(location.hash));
@@ -545,7 +551,10 @@ async function render() {
   try {
     const node = route ? await route[1](...match.slice(1).map((part) => (part === undefined ? part : decodeURIComponent(part))))
       : errorView(new ApiError(404, null));
-    if (mine === generation) show(node);
+    if (mine === generation) {
+      show(node);
+      status.textContent = message;
+    }
   } catch (error) {
     if (mine !== generation) return;
     if (error.status === 401) signedOut();

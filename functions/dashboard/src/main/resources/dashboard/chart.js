@@ -56,7 +56,7 @@ function niceMax(value) {
 const hourLabel = (time) => new Date(time).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 const W = 720;
-const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 72, right: 12, top: 12, bottom: 28 };
 
 function axes(height, max, unit) {
   const plot = height - PAD.top - PAD.bottom;

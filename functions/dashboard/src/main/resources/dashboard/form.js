@@ -240,7 +240,7 @@ export function webhookForm({ catalog, webhook, submitLabel, onSubmit, cancelHre
   function showErrors(error) {
     clearErrors();
     const general = [];
-    let first = null;
+    let placed = false;
     for (const fieldError of error.fields) {
       const key = slotName(fieldError.field);
       let slot = slots.get(key);
@@ -250,7 +250,7 @@ export function webhookForm({ catalog, webhook, submitLabel, onSubmit, cancelHre
         if (folded) folded.open = true;
         const shown = slot.error.hidden ? '' : `${slot.error.textContent} `;
         setError(slot, `${shown}${fieldError.message}`);
-        first ??= slot.control;
+        placed = true;
       } else {
         general.push(`${fieldError.field}: ${fieldError.message}`);
       }
@@ -260,7 +260,8 @@ export function webhookForm({ catalog, webhook, submitLabel, onSubmit, cancelHre
       : error.message));
     if (general.length) summary.append(h('ul', {}, general.map((line) => h('li', {}, line))));
     summary.hidden = false;
-    (first && first.focus ? first : summary).focus();
+    // The first field in error in reading order, whatever order the API listed them in.
+    (placed ? form.querySelector('input[aria-invalid], select[aria-invalid], textarea[aria-invalid]') ?? summary : summary).focus();
   }
 
   const submit = h('button', { type: 'submit', class: 'primary' }, submitLabel);
