@@ -194,7 +194,8 @@ test("a failing endpoint's attempts are visible, and a retry from the UI deliver
   await receiver(port, secret, 204);
   await page.getByRole('button', { name: 'Retry this delivery' }).click();
   await page.getByText('Retried: succeeded.').waitFor({ timeout: 60_000 });
-  assert.equal(await page.locator('.attempt').count(), 3);
+  // A third attempt at least: one may meet the stopped receiver's pooled connection and be retried itself.
+  assert.ok(await page.locator('.attempt').count() >= 3);
   assert.match(await page.locator('.attempt').last().textContent(), /HTTP 204/);
   await screenshot(page, '08-delivery-retried');
   noProblems(page);

@@ -50,7 +50,8 @@ function percentile(sorted, p) {
 function niceMax(value) {
   if (value <= 4) return 4;
   const power = 10 ** Math.floor(Math.log10(value));
-  return [1, 2, 2.5, 5, 10].map((step) => step * power).find((candidate) => candidate >= value);
+  // Even, so the middle grid line falls on a whole number.
+  return [1, 2, 4, 6, 8, 10].map((step) => step * power).find((candidate) => candidate >= value && candidate % 2 === 0);
 }
 
 const hourLabel = (time) => new Date(time).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
