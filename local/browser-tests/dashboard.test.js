@@ -116,6 +116,18 @@ test('sign in, then the seed flow: Create new, name and URL, resource and trigge
   await awaitDelivery(page, 'ping', 'succeeded');
   await page.locator('figure svg rect.bar.succeeded').first().waitFor();
   await screenshot(page, '05-webhook');
+
+  // What the receiver got, pasted into "Verify a signature": its headers and body, as printed.
+  const received = endpoint.output().split('\n');
+  const header = (name) => received.find((line) => line.startsWith(`${name}:`));
+  const body = received[received.findIndex((line) => line.startsWith('user-agent:')) + 1];
+  await page.getByLabel('Payload').fill(body);
+  await page.getByLabel('Headers').fill(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map(header).join('\n'));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByText('Valid: this webhook signed it.').waitFor();
+  await page.getByLabel('Payload').fill(body.replace('ping', 'pong'));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByText('Not valid: invalid signature.').waitFor();
   noProblems(page);
 });
 
@@ -198,6 +210,10 @@ test("a failing endpoint's attempts are visible, and a retry from the UI deliver
   assert.ok(await page.locator('.attempt').count() >= 3);
   assert.match(await page.locator('.attempt').last().textContent(), /HTTP 204/);
   await screenshot(page, '08-delivery-retried');
+
+  await page.getByRole('link', { name: 'Failing endpoint' }).click();
+  await page.getByRole('button', { name: 'Recover' }).click();
+  await page.getByText(/^Recovery queued: failed deliveries since/).waitFor();
   noProblems(page);
 });
 
