@@ -47,6 +47,8 @@ final class LocalCommand {
     static final int DEFAULT_PORT = 8765;
     /** Where {@code --persist} keeps the engines' files, inside the data directory. */
     static final String ENGINES_DIR = "engines";
+    /** Where template.yaml's DashboardFunction serves the dashboard, on the API's own origin. */
+    static final String DASHBOARD_PATH = "/dashboard";
 
     private LocalCommand() {
     }
@@ -218,6 +220,7 @@ final class LocalCommand {
         out.println();
         out.println("Hookline is running locally.");
         out.println("  API        " + state.path("api_url").asText());
+        out.println("  Dashboard  " + state.path("dashboard_url").asText() + "   (sign in with the API key below)");
         out.println("  API key    " + state.path("api_key").asText() + "   (tenant " + state.path("company_id").asText() + ", scopes admin)");
         out.println("  State file " + state.path("state_file").asText() + "   (eval \"$(./hookline env)\" exports both)");
         out.println(state.path("deployed_url_policy").asBoolean()
@@ -342,7 +345,9 @@ final class LocalCommand {
     private static ObjectNode state(LocalPlatform platform, ApiKeyService.MintedKey key, Settings settings, String region,
             URI dynamoDb, URI sqs, Optional<URI> external) {
         ObjectNode state = Json.object();
-        state.put("api_url", platform.baseUrl().toString().replaceAll("/$", ""));
+        String apiUrl = platform.baseUrl().toString().replaceAll("/$", "");
+        state.put("api_url", apiUrl);
+        state.put("dashboard_url", apiUrl + DASHBOARD_PATH);
         state.put("api_key", key.plaintext());
         state.put("company_id", key.companyId());
         state.put("pid", ProcessHandle.current().pid());

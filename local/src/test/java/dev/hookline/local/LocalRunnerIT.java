@@ -129,6 +129,30 @@ class LocalRunnerIT {
     }
 
     @Test
+    void servesTheDashboardBesideTheApiWithoutAKeyAndTellsItTheKeysScopes() throws Exception {
+        JsonNode state = StateFile.read(dataDir.resolve("state.json"));
+        assertEquals(apiUrl + "/dashboard", state.get("dashboard_url").asText());
+        HttpResponse<String> page = send("GET", "/dashboard", null, null);
+        assertEquals(200, page.statusCode(), page.body());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("content-type").orElseThrow());
+        assertTrue(page.headers().firstValue("content-security-policy").orElseThrow().contains("script-src 'self'"));
+        assertEquals("DENY", page.headers().firstValue("x-frame-options").orElseThrow());
+        assertTrue(page.body().contains("dashboard/app.js"), page.body());
+
+        HttpResponse<byte[]> script = HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + "/dashboard/app.js"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, script.statusCode());
+        assertEquals("gzip", script.headers().firstValue("content-encoding").orElseThrow());
+        assertEquals(0x1f, script.body()[0] & 0xff, "gzip bytes, decoded from the function's base64 body");
+        assertEquals(404, send("GET", "/dashboard/missing.js", null, null).statusCode());
+
+        HttpResponse<String> key = send("GET", "/v1/api-key", null, apiKey);
+        assertEquals(200, key.statusCode(), key.body());
+        assertEquals(Json.parse("[\"read\", \"admin\"]"), Json.parse(key.body()).get("scopes"));
+        assertEquals("runner-company", Json.parse(key.body()).get("company_id").asText());
+    }
+
+    @Test
     void servesAWebhooksVersionHistoryNamingTheMintedKeyById() throws Exception {
         HttpResponse<String> created = send("POST", "/v1/webhooks", """
                 {"name": "versioned", "url": "http://127.0.0.1:9000/hook", "resource": "ticket", "trigger": "create"}""", apiKey);

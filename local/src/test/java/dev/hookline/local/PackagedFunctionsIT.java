@@ -64,7 +64,8 @@ class PackagedFunctionsIT {
 
     @Test
     void functionsWithoutTheAwsSdkShipNoneOfIt() throws IOException {
-        for (String function : List.of("ListEventTypesFunction", "RouteNotFoundFunction")) {
+        for (String function : List.of("ListEventTypesFunction", "GetApiKeyFunction", "RouteNotFoundFunction",
+                "DashboardFunction")) {
             try (Stream<Path> jars = Files.list(dataDir.resolve("packaged").resolve(function).resolve("lib"))) {
                 List<String> sdk = jars.map(jar -> jar.getFileName().toString())
                         .filter(name -> name.startsWith("dynamodb-") || name.startsWith("sdk-core-")).toList();
@@ -98,6 +99,10 @@ class PackagedFunctionsIT {
     @Test
     void everyRouteAndBothQueuesWorkFromThePackagedArtifacts() throws Exception {
         assertEquals(200, send("GET", "/v1/event-types", null).statusCode());
+        assertEquals(200, send("GET", "/v1/api-key", null).statusCode());
+        HttpResponse<String> dashboard = send("GET", "/dashboard", null);
+        assertEquals(200, dashboard.statusCode(), dashboard.body());
+        assertEquals(200, send("GET", "/dashboard/app.js", null).statusCode());
         HttpResponse<String> missing = send("GET", "/v1/nothing-here", null);
         assertEquals(404, missing.statusCode(), missing.body());
 

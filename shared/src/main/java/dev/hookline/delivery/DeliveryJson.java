@@ -26,8 +26,10 @@ public final class DeliveryJson {
         if (!record.attemptLog().isEmpty()) {
             DeliveryRecord.Attempt last = record.attemptLog().get(record.attemptLog().size() - 1);
             node.put("last_status_code", last.status() == 0 ? null : last.status());
+            node.put("last_latency_ms", last.latencyMillis());
         } else {
             node.putNull("last_status_code");
+            node.putNull("last_latency_ms");
         }
         if (withAttempts) {
             ArrayNode attempts = node.putArray("attempt_log");

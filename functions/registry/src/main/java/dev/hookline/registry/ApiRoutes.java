@@ -19,6 +19,7 @@ final class ApiRoutes {
 
     static final List<Route> ALL = List.of(
             new Route("GET", "/v1/event-types"),
+            new Route("GET", "/v1/api-key"),
             new Route("GET", "/v1/webhooks"),
             new Route("POST", "/v1/webhooks"),
             new Route("GET", "/v1/webhooks/{id}"),

@@ -101,6 +101,8 @@ class DeliveryHandlersIT {
         assertEquals(200, page.getStatusCode(), page.getBody());
         assertEquals(deliveryId, body(page).path("data").get(0).path("id").asText());
         assertFalse(body(page).path("data").get(0).has("attempt_log"), "the listing has no attempt detail");
+        assertEquals(detail.path("attempt_log").get(0).path("latency_ms"), body(page).path("data").get(0).path("last_latency_ms"),
+                "the listing carries the last attempt's latency, for the dashboard's chart");
     }
 
     @Test

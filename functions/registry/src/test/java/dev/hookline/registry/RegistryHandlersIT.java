@@ -47,6 +47,7 @@ class RegistryHandlersIT {
     private static ListWebhookVersionsHandler versions;
     private static ListEventTypesHandler eventTypes;
     private static RouteNotFoundHandler notFound;
+    private static GetApiKeyHandler apiKey;
 
     @BeforeAll
     static void wireHandlers() {
@@ -62,6 +63,7 @@ class RegistryHandlersIT {
         versions = new ListWebhookVersionsHandler(webhooks);
         eventTypes = new ListEventTypesHandler(EventCatalog.standard());
         notFound = new RouteNotFoundHandler();
+        apiKey = new GetApiKeyHandler();
     }
 
     private static APIGatewayV2HTTPEvent event(String file) {
@@ -294,6 +296,23 @@ class RegistryHandlersIT {
         // The sample carries the published test vector, signed with another secret and long expired.
         assertFalse(body(verified).get("valid").asBoolean());
         assertEquals("timestamp_too_old", body(verified).get("result").asText());
+    }
+
+    @Test
+    void apiKeyEventTellsTheKeysIdTenantAndEffectiveScopes() {
+        APIGatewayV2HTTPResponse reader = invoke(apiKey, event("get-api-key.json"));
+        assertEquals(200, reader.getStatusCode(), reader.getBody());
+        assertEquals(Json.parse("""
+                {"id": "examplekey01", "company_id": "d0a3f370-cd43-11ed-9c9c-bbcffde24a48", "scopes": ["read"]}"""),
+                body(reader));
+
+        APIGatewayV2HTTPEvent admin = event("get-api-key.json");
+        admin.getRequestContext().getAuthorizer().getLambda().put("scopes", "admin");
+        assertEquals(Json.parse("[\"read\", \"admin\"]"), body(invoke(apiKey, admin)).get("scopes"));
+
+        APIGatewayV2HTTPEvent anonymous = event("get-api-key.json");
+        anonymous.getRequestContext().getAuthorizer().setLambda(new HashMap<>());
+        assertError(invoke(apiKey, anonymous), 401, "unauthorized");
     }
 
     @Test
