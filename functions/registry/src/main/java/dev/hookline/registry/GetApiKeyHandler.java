@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.auth.Scope;
+import dev.hookline.config.SnapStartPriming;
 import dev.hookline.json.Json;
 import java.util.Map;
 
@@ -15,6 +16,10 @@ import java.util.Map;
  * scopes), never the key itself. A client such as the dashboard learns from it what it may offer.
  */
 public final class GetApiKeyHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    public GetApiKeyHandler() {
+        SnapStartPriming.register(GetApiKeyHandler.class);
+    }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
