@@ -72,6 +72,15 @@ async function awaitDelivery(page, event, status) {
   }, 60);
 }
 
+/** The error message shown beside a control: the last element its aria-describedby names, visible. */
+async function errorBeside(page, control) {
+  assert.equal(await control.getAttribute('aria-invalid'), 'true');
+  const described = (await control.getAttribute('aria-describedby')).split(' ');
+  const error = page.locator(`[id="${described.at(-1)}"]`);
+  assert.ok(await error.isVisible(), 'the message is visible');
+  return error.textContent();
+}
+
 test('sign in, then the seed flow: Create new, name and URL, resource and trigger, Create, listed; a test ping arrives signed and shows as succeeded', async () => {
   const page = await newPage(browser);
   await page.goto(stack.dashboardUrl);
@@ -90,8 +99,11 @@ test('sign in, then the seed flow: Create new, name and URL, resource and trigge
   await page.getByLabel('Destination URL').fill(`http://127.0.0.1:${port}/hook`);
   await page.getByLabel('Resource', { exact: true }).selectOption('ticket');
   const triggers = await page.getByLabel('Trigger', { exact: true }).locator('option').allTextContents();
-  assert.deepEqual(triggers.slice(1).map((t) => t.split(' ')[0]).sort(), ['create', 'delete', 'paid', 'scan', 'update'],
-    "only the catalogue's pairs for ticket");
+  assert.deepEqual(triggers.slice(1).map((t) => t.split(' ')[0]).sort(),
+    ['create', 'delete', 'paid', 'price_changed', 'scan', 'sold_out', 'update'],
+    "only the catalogue's pairs for ticket, and its derived types");
+  assert.ok(triggers.includes('sold_out — A ticket type sold out: an update that changed its status to sold_out.'),
+    'a derived type shows its meaning');
   await page.getByLabel('Trigger', { exact: true }).selectOption('create');
   await screenshot(page, '03-create');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
@@ -226,16 +238,139 @@ test("the API's validation errors appear next to their fields", async () => {
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByText(/The webhook was not saved/).waitFor();
   for (const label of ['Name', 'Destination URL', 'Retries', 'Resource']) {
-    const control = page.getByLabel(label, { exact: true });
-    assert.equal(await control.getAttribute('aria-invalid'), 'true', `${label} is marked invalid`);
-    const described = (await control.getAttribute('aria-describedby')).split(' ');
-    const error = page.locator(`[id="${described.at(-1)}"]`);
-    assert.ok((await error.textContent()).length > 0, `${label} has its message beside it`);
-    assert.ok(await error.isVisible(), `${label}'s message is visible`);
+    assert.match(await errorBeside(page, page.getByLabel(label, { exact: true })), /\S/, `${label} has its message beside it`);
   }
   assert.equal(await page.evaluate(() => document.activeElement.labels?.[0]?.textContent), 'Name',
     'focus moves to the first field in error');
   await screenshot(page, '09-validation');
+  noProblems(page);
+});
+
+test('a change filter on ticket.update, a derived type and a reference from the form; a condition\'s error beside it; the list filtered by reference', async () => {
+  const page = await newPage(browser);
+  await signIn(page);
+  await page.getByRole('link', { name: 'Create new' }).click();
+  await page.getByLabel('Name').fill('Sold out or repriced');
+  await page.getByLabel('Destination URL').fill('http://127.0.0.1:9/hook');
+  await page.getByLabel('Resource', { exact: true }).selectOption('ticket');
+  await page.getByLabel('Trigger', { exact: true }).selectOption('update');
+  await page.getByRole('button', { name: 'Add another event' }).click();
+  await page.getByLabel('Resource of event 2').selectOption('ticket');
+  await page.getByLabel('Trigger of event 2').selectOption('sold_out');
+  await page.getByText('ticket.sold_out: A ticket type sold out: an update that changed its status to sold_out.').waitFor();
+  await page.getByText('It narrows ticket.update; the other event types are not filtered.').waitFor();
+  assert.ok(await page.locator('.webhook-form').evaluate((form) => form.scrollWidth <= form.clientWidth),
+    "a derived type's long meaning does not widen the form");
+
+  await page.getByRole('button', { name: 'Add a condition' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.labels?.[0]?.textContent), 'Field 1', 'focus on the new row');
+  await page.getByLabel('Field 1').fill('status');
+  await page.getByLabel('To 1').fill('x'.repeat(256));
+  await page.getByRole('button', { name: 'Add a condition' }).click();
+  await page.getByLabel('Field 2').fill('price');
+  await page.getByLabel('From 2').fill('10');
+  await page.getByLabel('To 2').fill('null');
+  await page.getByRole('button', { name: 'Add a condition' }).click();
+  await page.getByRole('button', { name: 'Remove condition 3' }).click();
+  await page.getByText('More options').click();
+  await page.getByLabel('Reference (optional)').fill('CRM-42');
+  await page.getByLabel('Reference origin (optional)').fill('crm');
+
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByText(/The webhook was not saved/).waitFor();
+  assert.match(await errorBeside(page, page.getByLabel('To 1')), /\S/, 'change_filter[0].to beside To 1');
+  assert.equal(await page.getByLabel('Field 1').getAttribute('aria-invalid'), null, 'only To 1 is in error');
+  assert.equal(await page.evaluate(() => document.activeElement.labels?.[0]?.textContent), 'To 1', 'focus on it');
+  await screenshot(page, '13-change-filter');
+  await page.getByLabel('To 1').fill('sold_out');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByText("You won't see this secret again.").waitFor();
+  await page.getByRole('button', { name: /^Done/ }).click();
+
+  const listed = await api(stack, 'GET', '/v1/webhooks?reference=CRM-42');
+  assert.equal(listed.body.data.length, 1);
+  const [created] = listed.body.data;
+  assert.deepEqual(created.events, ['ticket.update', 'ticket.sold_out']);
+  assert.deepEqual(created.change_filter, [{ field: 'status', to: 'sold_out' }, { field: 'price', from: 10, to: null }],
+    'values typed as JSON: 10 a number, null itself, sold_out text');
+  assert.equal(created.reference_origin, 'crm');
+
+  await page.getByLabel('Reference', { exact: true }).fill('CRM-42');
+  await page.getByLabel('Reference', { exact: true }).press('Enter');
+  await eventually('the list filtered by reference', async () => (await page.locator('table.list tbody tr').count()) === 1
+    && page.url().includes('reference=CRM-42'));
+  assert.match(await page.locator('table.list tbody tr').textContent(), /Sold out or repriced.*CRM-42 \(from crm\)/);
+  assert.equal(await page.getByLabel('Reference', { exact: true }).inputValue(), 'CRM-42', 'the filter stays filled in');
+  await screenshot(page, '14-webhooks-by-reference');
+  await page.getByLabel('Reference', { exact: true }).fill('CRM-4');
+  await page.getByLabel('Reference', { exact: true }).press('Enter');
+  await page.getByText('No webhook matches these filters.').waitFor();
+
+  await page.goto(`${stack.dashboardUrl}#/webhooks/${created.id}`);
+  await page.getByRole('heading', { name: 'Sold out or repriced', level: 1 }).waitFor();
+  const facts = await page.locator('.facts').textContent();
+  assert.match(facts, /ticket\.sold_out \(A ticket type sold out: an update that changed its status to sold_out\.\)/);
+  assert.match(facts, /status changed to "sold_out"/);
+  assert.match(facts, /price changed from 10 to null/);
+  assert.match(facts, /CRM-42 \(from crm\)/);
+
+  // Editing shows the conditions as they were typed.
+  await page.getByRole('link', { name: 'Edit' }).click();
+  assert.equal(await page.getByLabel('To 1').inputValue(), 'sold_out');
+  assert.equal(await page.getByLabel('From 2').inputValue(), '10');
+  assert.equal(await page.getByLabel('To 2').inputValue(), 'null');
+  noProblems(page);
+});
+
+test('the History: the create, an edit from the page with each change from and to, a rotation as "rotated"; older changes on demand', async () => {
+  const created = await api(stack, 'POST', '/v1/webhooks',
+    { name: 'With a history', url: 'http://127.0.0.1:9/hook', resource: 'ticket', trigger: 'update' });
+  assert.equal(created.status, 201);
+  const page = await newPage(browser);
+  await signIn(page);
+  await openWebhook(page, 'With a history');
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByLabel('Name').fill('History, renamed');
+  await page.getByRole('button', { name: 'Add a condition' }).click();
+  await page.getByLabel('Field 1').fill('status');
+  await page.getByLabel('To 1').fill('"10"');
+  await page.getByText('More options').click();
+  await page.getByLabel('Reference (optional)').fill('R-7');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Changes saved.').waitFor();
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
+  await page.getByRole('button', { name: /^Done/ }).click();
+  await page.getByText('Secret rotated.').waitFor();
+
+  const versions = page.locator('.versions > li');
+  await eventually('three versions', async () => (await versions.count()) === 3);
+  const [rotated, updated, first] = await versions.allTextContents();
+  assert.match(rotated, /^Version 3: Secret rotated.*secret: rotated$/);
+  assert.match(updated, /^Version 2: Updated/);
+  assert.match(updated, /name: from "With a history" to "History, renamed"/);
+  assert.match(updated, /change_filter: set to \[\{"field":"status","to":"10"\}\]/, 'the text "10", as typed in quotes');
+  assert.match(updated, /reference: set to "R-7"/);
+  assert.match(first, /^Version 1: Created/);
+  assert.match(first, /name: set to "With a history"/);
+  assert.ok(!/whsec_/.test(await page.locator('.versions').textContent()), 'no secret in the history');
+  assert.equal(await page.getByRole('button', { name: 'Load older changes' }).isVisible(), false, 'one page only');
+  await screenshot(page, '15-history');
+
+  // Ten more changes: the first page holds ten versions, the oldest come on demand.
+  for (let retries = 0; retries < 10; retries += 1) {
+    assert.equal((await api(stack, 'PATCH', `/v1/webhooks/${created.body.id}`, { retries })).status, 200);
+  }
+  await page.reload();
+  await page.getByRole('heading', { name: 'History', level: 2 }).waitFor();
+  await eventually('the first page of versions', async () => (await versions.count()) === 10);
+  assert.match(await versions.first().textContent(), /^Version 13: Updated.*retries: from 8 to 9$/);
+  await page.getByRole('button', { name: 'Load older changes' }).click();
+  await eventually('the older versions', async () => (await versions.count()) === 13);
+  assert.match(await versions.last().textContent(), /^Version 1: Created/);
+  assert.equal(await page.getByRole('button', { name: 'Load older changes' }).isVisible(), false, 'no more pages');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Version 3: Secret rotated',
+    'focus on the first version loaded');
   noProblems(page);
 });
 
@@ -319,6 +454,12 @@ test('readable at 360 px wide, in dark mode', async () => {
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(background, 'rgb(15, 17, 21)', 'the dark palette');
   await screenshot(page, '12-webhook-360-dark');
+  await page.goto(`${stack.dashboardUrl}#/webhooks/new`);
+  await page.getByLabel('Resource', { exact: true }).selectOption('ticket');
+  await page.getByLabel('Trigger', { exact: true }).selectOption('sold_out');
+  await page.getByRole('button', { name: 'Add a condition' }).click();
+  await page.getByLabel('Field 1').waitFor();
+  assert.equal(await overflow(), 0, 'the form with a derived type and a condition needs no sideways scrolling');
   noProblems(page);
 });
 

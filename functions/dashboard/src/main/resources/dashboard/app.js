@@ -146,6 +146,11 @@ function lastDelivery(webhook) {
   return h('span', {}, badge(last.status, last.status), ' ', when(last.at));
 }
 
+function referenceText(webhook) {
+  return [webhook.reference, webhook.reference_origin && `(from ${webhook.reference_origin})`]
+    .filter(Boolean).join(' ') || '—';
+}
+
 function circuit(webhook) {
   const state = webhook.circuit_state ?? 'closed';
   return badge(state.replace('_', ' '), state === 'closed' ? 'ok' : 'failed');
@@ -156,15 +161,20 @@ async function listView(search) {
   const filters = new URLSearchParams(search ?? '');
   const current = {
     resource: filters.get('resource') ?? '', trigger: filters.get('trigger') ?? '', active: filters.get('active') ?? '',
+    reference: filters.get('reference') ?? '',
   };
-  const triggers = [...new Set(types.data.map((type) => type.trigger))].sort();
-  const apply = () => navigate(`#/webhooks${query({ resource: resource.value, trigger: trigger.value, active: active.value })}`);
+  const triggers = [...new Set([...types.data, ...types.derived].map((type) => type.trigger))].sort();
+  const apply = () => navigate(`#/webhooks${query({ resource: resource.value, trigger: trigger.value, active: active.value,
+    reference: reference.value })}`);
   const resource = h('select', { id: uid('filter'), onchange: apply },
     options([['', 'Any resource'], ...types.resources.map((r) => [r.resource, r.resource])], current.resource));
   const trigger = h('select', { id: uid('filter'), onchange: apply },
     options([['', 'Any trigger'], ...triggers.map((t) => [t, t])], current.trigger));
   const active = h('select', { id: uid('filter'), onchange: apply },
     options([['', 'Active or not'], ['true', 'Active'], ['false', 'Inactive']], current.active));
+  // Applied on Enter or on leaving the field; an exact match, as the API's ?reference= is.
+  const reference = h('input', { id: uid('filter'), type: 'text', autocomplete: 'off', value: current.reference,
+    onchange: apply });
 
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
   const cursors = [null];
@@ -173,11 +183,11 @@ async function listView(search) {
     cursors[page + 1] = data.next_cursor;
     results.replaceChildren(
       data.data.length === 0
-        ? h('p', { class: 'empty' }, page === 0 && !current.resource && !current.trigger && !current.active
+        ? h('p', { class: 'empty' }, page === 0 && !Object.values(current).some(Boolean)
           ? 'No webhooks yet.' : 'No webhook matches these filters.')
         : h('div', { class: 'scroll' }, h('table', { class: 'list' },
           h('caption', { class: 'visually-hidden' }, 'Webhooks'),
-          h('thead', {}, h('tr', {}, ['Name', 'Destination', 'Subscriptions', 'Active', 'Circuit', 'Last delivery']
+          h('thead', {}, h('tr', {}, ['Name', 'Destination', 'Subscriptions', 'Reference', 'Active', 'Circuit', 'Last delivery']
             .map((title) => h('th', { scope: 'col' }, title)))),
           h('tbody', {}, data.data.map((webhook) => h('tr', {},
             h('th', { scope: 'row', 'data-label': 'Name' },
@@ -185,6 +195,7 @@ async function listView(search) {
             h('td', { 'data-label': 'Destination', class: 'url' }, webhook.url),
             h('td', { 'data-label': 'Subscriptions' }, webhook.events.join(', '),
               webhook.triggered_by_child_resources ? ' (and related resources)' : null),
+            h('td', { 'data-label': 'Reference' }, referenceText(webhook)),
             h('td', { 'data-label': 'Active' }, webhook.active ? badge('Active', 'ok') : badge('Inactive', 'muted')),
             h('td', { 'data-label': 'Circuit' }, circuit(webhook)),
             h('td', { 'data-label': 'Last delivery' }, lastDelivery(webhook))))))),
@@ -200,7 +211,8 @@ async function listView(search) {
     h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter webhooks', onsubmit: (e) => e.preventDefault() },
       h('div', { class: 'field' }, h('label', { for: resource.id }, 'Resource'), resource),
       h('div', { class: 'field' }, h('label', { for: trigger.id }, 'Trigger'), trigger),
-      h('div', { class: 'field' }, h('label', { for: active.id }, 'Active'), active)),
+      h('div', { class: 'field' }, h('label', { for: active.id }, 'Active'), active),
+      h('div', { class: 'field' }, h('label', { for: reference.id }, 'Reference'), reference)),
     results);
 }
 
@@ -382,14 +394,67 @@ function verifySection(id) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, 'Verify')), result));
 }
 
+/** A value of a condition or a change as JSON, so "10" (text) and 10 (a number) read differently. */
+const literal = (value) => JSON.stringify(value);
+
+function conditionText(condition) {
+  return h('li', {}, h('code', {}, condition.field), ' changed',
+    'from' in condition ? ` from ${literal(condition.from)}` : null,
+    'to' in condition ? ` to ${literal(condition.to)}` : null);
+}
+
+const ACTIONS = { create: 'Created', update: 'Updated', rotate_secret: 'Secret rotated', delete: 'Deleted' };
+
+/** One field of a version's changes: {from, to}, or a secret's bare "rotated". */
+function changeText(change) {
+  if (change === null || typeof change !== 'object') return String(change);
+  if (change.from === null) return `set to ${literal(change.to)}`;
+  if (change.to === null) return `removed (was ${literal(change.from)})`;
+  return `from ${literal(change.from)} to ${literal(change.to)}`;
+}
+
+/** The webhook's versions, newest first, a page at a time. */
+function historySection(id) {
+  const list = h('ol', { class: 'versions' });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => act(() => load(true)) },
+    'Load older changes');
+  let cursor = null;
+
+  async function load(further) {
+    more.disabled = true;
+    try {
+      const { data } = await call('GET', `${webhookPath(id)}/versions${query({ limit: 10, cursor })}`);
+      cursor = data.next_cursor;
+      const items = data.data.map((version) => h('li', { class: 'version' },
+        h('h3', { tabindex: '-1' }, `Version ${version.version}: ${ACTIONS[version.action] ?? version.action}`),
+        h('p', { class: 'hint' }, when(version.changed_at), ' with API key ', h('code', {}, version.api_key_id)),
+        h('ul', { class: 'plain' }, Object.entries(version.changes).map(([name, change]) => h('li', {},
+          h('code', {}, name), `: ${changeText(change)}`)))));
+      list.append(...items);
+      more.hidden = !cursor;
+      // Reading on: focus the first entry loaded, as the button may be gone.
+      if (further && items.length) items[0].querySelector('h3').focus();
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  const section = h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'),
+    h('p', { class: 'hint' }, 'Every change to this webhook, newest first, and the API key that made it.'),
+    list, h('div', { class: 'actions' }, more));
+  return { section, load };
+}
+
 async function webhookView(id) {
   const [{ data: webhook, etag }, types] = await Promise.all([call('GET', webhookPath(id)), eventTypes()]);
   const here = `#/webhooks/${encodeURIComponent(id)}`;
   const typeByName = new Map(types.data.map((type) => [type.type, type]));
+  const derived = new Map(types.derived.map((type) => [type.type, type]));
   const related = webhook.events.flatMap((type) => (typeByName.get(type)?.propagated_from ?? [])
     .map((source) => `${source}.${type.split('.')[1]}`));
   const deliveries = deliveriesSection(id);
   const chart = chartSection(id);
+  const history = historySection(id);
 
   const actions = canWrite() ? h('div', { class: 'actions toolbar' },
     h('a', { class: 'button secondary', href: `${here}/edit` }, 'Edit'),
@@ -427,7 +492,11 @@ async function webhookView(id) {
     h('p', { class: 'badges' }, webhook.active ? badge('Active', 'ok') : badge('Inactive', 'muted'), ' ', circuit(webhook)),
     actions,
     describe([
-      ['Events', webhook.events.join(', ')],
+      ['Events', webhook.events.map((type) => (derived.has(type) ? `${type} (${derived.get(type).description})` : type))
+        .join(', ')],
+      webhook.change_filter ? ['Change filter', h('div', {},
+        h('p', { class: 'hint' }, 'Updates get through when they changed any of:'),
+        h('ul', { class: 'plain' }, webhook.change_filter.map(conditionText)))] : null,
       ['Triggered by related resources', webhook.triggered_by_child_resources
         ? `Yes${related.length ? `: also ${related.join(', ')}` : ''}` : 'No'],
       webhook.identifier ? ['Identifier', webhook.identifier] : null,
@@ -436,6 +505,7 @@ async function webhookView(id) {
       webhook.rate_limit ? ['Rate limit', `${webhook.rate_limit} per second`] : null,
       webhook.include_resources.length ? ['Embeds', webhook.include_resources.join(', ')] : null,
       webhook.description ? ['Description', webhook.description] : null,
+      webhook.reference || webhook.reference_origin ? ['Reference', referenceText(webhook)] : null,
       Object.keys(webhook.metadata).length ? ['Metadata', h('ul', { class: 'plain' },
         Object.entries(webhook.metadata).map(([key, value]) => h('li', {}, h('code', {}, key), ': ', value)))] : null,
       webhook.disabled_reason ? ['Circuit opened because', webhook.disabled_reason] : null,
@@ -448,8 +518,9 @@ async function webhookView(id) {
     chart.section,
     deliveries.section,
     canWrite() ? recoverSection(id) : null,
-    verifySection(id));
-  await deliveries.load(0);
+    verifySection(id),
+    history.section);
+  await Promise.all([deliveries.load(0), history.load(false)]);
   return view;
 }
 
