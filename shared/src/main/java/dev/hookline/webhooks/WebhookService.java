@@ -191,12 +191,12 @@ public final class WebhookService {
                 payloadNode.asText().getBytes(StandardCharsets.UTF_8), clock.instant());
     }
 
-    /** Plaintext secrets that sign at {@code now}, current first. For the signer; never for a response. */
     /** The tenant epoch (docs/delivery.md, "Fresh webhooks"), read after a change to stamp on the messages it causes. */
     public long tenantEpoch(String companyId) {
         return store.tenantEpoch(companyId);
     }
 
+    /** Plaintext secrets that sign at {@code now}, current first. For the signer; never for a response. */
     public List<String> signingSecrets(Webhook webhook, Instant now) {
         return webhook.secrets().signingAt(now).stream().map(s -> cipher.open(s, webhook.secretContext())).toList();
     }
