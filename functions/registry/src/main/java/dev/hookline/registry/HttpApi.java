@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.auth.Principal;
 import dev.hookline.errors.ApiException;
@@ -12,6 +13,7 @@ import dev.hookline.errors.FieldCode;
 import dev.hookline.json.Json;
 import dev.hookline.log.Log;
 import dev.hookline.queues.Utf8;
+import dev.hookline.storage.Page;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -126,6 +128,15 @@ final class HttpApi {
         access.put("latency_ms", (System.nanoTime() - started) / 1_000_000);
         Log.emit(access);
         return response;
+    }
+
+    /** A listing's one shape: {@code {"data": [...], "next_cursor": ...}}, 200. */
+    static <T> APIGatewayV2HTTPResponse page(Page<T> page, Function<T, JsonNode> render) {
+        ObjectNode body = Json.object();
+        ArrayNode data = body.putArray("data");
+        page.items().forEach(item -> data.add(render.apply(item)));
+        body.put("next_cursor", page.nextCursor().orElse(null));
+        return json(200, body, Map.of());
     }
 
     static APIGatewayV2HTTPResponse json(int status, JsonNode body, Map<String, String> headers) {

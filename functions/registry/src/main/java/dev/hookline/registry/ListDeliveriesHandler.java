@@ -4,16 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
 import dev.hookline.config.SnapStartPriming;
 import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.delivery.DeliveryRecord;
-import dev.hookline.json.Json;
 import dev.hookline.storage.Page;
-import java.util.Map;
 
 /** {@code GET /v1/webhooks/{id}/deliveries?status=&limit=&cursor=}: the delivery log, newest first. */
 public final class ListDeliveriesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -35,11 +31,7 @@ public final class ListDeliveriesHandler implements RequestHandler<APIGatewayV2H
             Page<DeliveryRecord> page = deliveries.list(request.principal(), request.pathParameter("id"),
                     request.query("status"), request.query("cursor"),
                     request.limit(DeliveryAdmin.DEFAULT_LIMIT, DeliveryAdmin.MAX_LIMIT));
-            ObjectNode body = Json.object();
-            ArrayNode data = body.putArray("data");
-            page.items().forEach(record -> data.add(DeliveryJson.render(record, false)));
-            body.put("next_cursor", page.nextCursor().orElse(null));
-            return HttpApi.json(200, body, Map.of());
+            return HttpApi.page(page, record -> DeliveryJson.render(record, false));
         });
     }
 }

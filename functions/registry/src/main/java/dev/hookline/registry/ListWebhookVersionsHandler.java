@@ -4,17 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
 import dev.hookline.config.SnapStartPriming;
-import dev.hookline.json.Json;
 import dev.hookline.storage.Page;
 import dev.hookline.webhooks.WebhookJson;
 import dev.hookline.webhooks.WebhookService;
 import dev.hookline.webhooks.WebhookService.ListQuery;
 import dev.hookline.webhooks.WebhookVersion;
-import java.util.Map;
 
 /**
  * {@code GET /v1/webhooks/{id}/versions?limit=&cursor=}: every change to the webhook, newest first (Commerce
@@ -38,11 +34,7 @@ public final class ListWebhookVersionsHandler implements RequestHandler<APIGatew
         return HttpApi.handle(event, context, request -> {
             Page<WebhookVersion> page = webhooks.versions(request.principal(), request.pathParameter("id"),
                     request.query("cursor"), request.limit(ListQuery.DEFAULT_LIMIT, ListQuery.MAX_LIMIT));
-            ObjectNode body = Json.object();
-            ArrayNode data = body.putArray("data");
-            page.items().forEach(version -> data.add(WebhookJson.renderVersion(version)));
-            body.put("next_cursor", page.nextCursor().orElse(null));
-            return HttpApi.json(200, body, Map.of());
+            return HttpApi.page(page, WebhookJson::renderVersion);
         });
     }
 }

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.config.Services;
 import dev.hookline.config.SnapStartPriming;
@@ -12,7 +11,6 @@ import dev.hookline.delivery.DeliveryAdmin;
 import dev.hookline.delivery.DeliveryJson;
 import dev.hookline.errors.ApiException;
 import dev.hookline.errors.FieldCode;
-import dev.hookline.json.Json;
 import dev.hookline.model.Webhook;
 import dev.hookline.storage.Page;
 import dev.hookline.webhooks.WebhookJson;
@@ -53,19 +51,15 @@ public final class ListWebhooksHandler implements RequestHandler<APIGatewayV2HTT
                     active(request.query("active")),
                     request.query("reference"));
             Page<Webhook> page = webhooks.list(request.principal(), query);
-            ObjectNode body = Json.object();
-            ArrayNode data = body.putArray("data");
             Map<String, DeliveryAdmin.EndpointState> states = deliveries == null || page.items().isEmpty() ? Map.of()
                     : deliveries.states(page.items());
-            page.items().forEach(webhook -> {
+            return HttpApi.page(page, webhook -> {
                 ObjectNode node = WebhookJson.render(webhook);
                 if (states.containsKey(webhook.id())) {
                     DeliveryJson.addState(node, states.get(webhook.id()));
                 }
-                data.add(node);
+                return node;
             });
-            body.put("next_cursor", page.nextCursor().orElse(null));
-            return HttpApi.json(200, body, Map.of());
         });
     }
 
